@@ -1,0 +1,158 @@
+/**
+ * The only reader of `process.env`. Every setting is parsed and validated once, at boot;
+ * an invalid configuration is reported as the full list of problems, never one at a time.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Where the server runs: development shows the dev mailbox and friendly logs, production never does. */
+export const Environments = ['development', 'test', 'production'] as const;
+/** Process roles: `api` serves HTTP, `worker` relays events and runs jobs, `all` does both. */
+export const Roles = ['all', 'api', 'worker'] as const;
+/** The languages OneCity speaks from its first screen. */
+export const Locales = ['zh-CN', 'en'] as const;
+/** One of {@link Locales}. */
+export type Locale = (typeof Locales)[number];
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'], { error: 'must be one of 1, 0, true, false, yes, no' })
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { error: 'must be a whole number' })
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const timeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'must be an IANA time zone such as Asia/Shanghai' },
+);
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), { error: 'must be a postgres:// or postgresql:// URL' });
+
+const natsUrl = z
+  .string()
+  .refine((v) => /^(nats|tls):\/\/[^\s]+$/.test(v) || /^[\w.-]+:\d+$/.test(v), {
+    error: 'must be a nats:// URL such as nats://127.0.0.1:4222',
+  });
+
+/** Environment variables OneCity reads, with their defaults. The README's table mirrors this. */
+const EnvSchema = z.object({
+  ONECITY_ENV: z.enum(Environments).default('development'),
+  ONECITY_HOST: z.string().min(1).default('localhost'),
+  ONECITY_PORT: int(0, 65535).default(3000),
+  ONECITY_PUBLIC_URL: z.url({ error: 'must be an absolute http(s) URL' }).optional(),
+  ONECITY_DATABASE_URL: postgresUrl.optional(),
+  ONECITY_DATABASE_POOL_SIZE: int(1, 500).default(10),
+  ONECITY_DATA_DIR: z.string().min(1).default('./data'),
+  ONECITY_NATS_URL: natsUrl.optional(),
+  ONECITY_ROLE: z.enum(Roles).default('all'),
+  ONECITY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ONECITY_DEFAULT_LOCALE: z.enum(Locales).default('zh-CN'),
+  ONECITY_TIME_ZONE: timeZone.default('Asia/Shanghai'),
+  ONECITY_BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  ONECITY_SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  ONECITY_TRUST_PROXY: bool.default(false),
+  ONECITY_SEED_DEMO: bool.default(false),
+  ONECITY_RELAY_INTERVAL_MS: int(10, 60_000).default(200),
+  ONECITY_JOBS_INTERVAL_MS: int(10, 60_000).default(500),
+});
+
+/** The validated configuration object handed to `buildApp` and everything below it. */
+export interface Config {
+  env: (typeof Environments)[number];
+  role: (typeof Roles)[number];
+  http: {
+    host: string;
+    port: number;
+    publicUrl: string;
+    bodyLimit: number;
+    trustProxy: boolean;
+    shutdownTimeoutMs: number;
+  };
+  database:
+    | { kind: 'pglite'; dataDir: string }
+    | { kind: 'postgres'; url: string; poolSize: number };
+  /** Where local state lives: the embedded database, its lock, files. */
+  dataDir: string;
+  nats: { url: string } | null;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  defaultLocale: Locale;
+  timeZone: string;
+  seedDemo: boolean;
+  relayIntervalMs: number;
+  jobsIntervalMs: number;
+}
+
+/** Thrown by {@link loadConfig}; `problems` lists every invalid variable with the reason. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Parses the environment (by default `process.env`) into a {@link Config}, or throws {@link ConfigError}. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const relevant: Record<string, string> = {};
+  for (const [key, value] of Object.entries(source)) {
+    if (key.startsWith('ONECITY_') && value !== undefined && value !== '') relevant[key] = value;
+  }
+  const parsed = EnvSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '');
+      const shown = key in relevant && !/URL$/.test(key) ? ` (got "${relevant[key]}")` : '';
+      return `${key}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.ONECITY_DATA_DIR);
+  const shownHost = e.ONECITY_HOST === '0.0.0.0' || e.ONECITY_HOST === '::' ? 'localhost' : e.ONECITY_HOST;
+  return {
+    env: e.ONECITY_ENV,
+    role: e.ONECITY_ROLE,
+    http: {
+      host: e.ONECITY_HOST,
+      port: e.ONECITY_PORT,
+      publicUrl: (e.ONECITY_PUBLIC_URL ?? `http://${shownHost}:${e.ONECITY_PORT}`).replace(/\/$/, ''),
+      bodyLimit: e.ONECITY_BODY_LIMIT_BYTES,
+      trustProxy: e.ONECITY_TRUST_PROXY,
+      shutdownTimeoutMs: e.ONECITY_SHUTDOWN_TIMEOUT_MS,
+    },
+    database: e.ONECITY_DATABASE_URL
+      ? { kind: 'postgres', url: e.ONECITY_DATABASE_URL, poolSize: e.ONECITY_DATABASE_POOL_SIZE }
+      : { kind: 'pglite', dataDir: resolve(dataDir, 'pglite') },
+    dataDir,
+    nats: e.ONECITY_NATS_URL ? { url: e.ONECITY_NATS_URL } : null,
+    logLevel: e.ONECITY_LOG_LEVEL,
+    defaultLocale: e.ONECITY_DEFAULT_LOCALE,
+    timeZone: e.ONECITY_TIME_ZONE,
+    seedDemo: e.ONECITY_SEED_DEMO,
+    relayIntervalMs: e.ONECITY_RELAY_INTERVAL_MS,
+    jobsIntervalMs: e.ONECITY_JOBS_INTERVAL_MS,
+  };
+}
+
+/** Settings the test suite reads: where the real services are and whether a missing one is a failure. */
+export function loadTestServices(source: Record<string, string | undefined> = process.env) {
+  return {
+    requireServices: source.ONECITY_REQUIRE_SERVICES === '1' || source.ONECITY_REQUIRE_SERVICES === 'true',
+    postgresUrl: source.ONECITY_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    natsUrl: source.ONECITY_TEST_NATS_URL || 'nats://127.0.0.1:4222',
+  };
+}
