@@ -6,6 +6,8 @@ import type { ColumnType, Generated } from 'kysely';
 
 /** A timestamptz column: read as Date, written as Date or ISO string. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A timestamptz column with a database default: optional on insert. */
+export type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** A jsonb column holding `T`. */
 export type Json<T> = ColumnType<T, T | string, T | string>;
 
@@ -20,7 +22,7 @@ export interface TenantsTable {
   time_zone: string;
   center_lat: number;
   center_lon: number;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 }
 
 /** platform/org */
@@ -33,7 +35,7 @@ export interface DepartmentsTable {
   short_zh: string;
   short_en: string;
   hotline: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 }
 
 /** A GeoJSON Polygon or MultiPolygon geometry. */
@@ -59,7 +61,7 @@ export interface ZonesTable {
   center_lat: number;
   center_lon: number;
   h3_cell: string;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 }
 
 /** platform/events */
@@ -74,7 +76,7 @@ export interface OutboxEventsTable {
   time: Timestamp;
   published_at: Timestamp | null;
   attempts: Generated<number>;
-  next_attempt_at: Generated<Timestamp>;
+  next_attempt_at: DefaultTimestamp;
   last_error: string | null;
 }
 
@@ -82,7 +84,7 @@ export interface OutboxEventsTable {
 export interface EventInboxTable {
   consumer: string;
   event_id: string;
-  handled_at: Generated<Timestamp>;
+  handled_at: DefaultTimestamp;
 }
 
 /** platform/jobs */
@@ -98,7 +100,7 @@ export interface JobsTable {
   dedupe_key: string | null;
   last_error: string | null;
   done_by: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
   finished_at: Timestamp | null;
 }
 
@@ -113,7 +115,7 @@ export interface IdempotencyKeysTable {
   response_status: number | null;
   response_headers: Json<Record<string, string>> | null;
   response_body: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
   expires_at: Timestamp;
 }
 
@@ -122,7 +124,7 @@ export interface SchemaMigrationsTable {
   owner: string;
   name: string;
   checksum: string;
-  applied_at: Generated<Timestamp>;
+  applied_at: DefaultTimestamp;
 }
 
 /** Every table OneCity owns. */

@@ -1,0 +1,219 @@
+/**
+ * buildApp(config): the whole platform as one Fastify instance — platform plugins first, then
+ * the domain modules. It never listens (main.ts does), so tests drive it with `app.inject`.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import pino, { type Logger } from 'pino';
+import { uuidv7 } from 'uuidv7';
+import type { Config } from './config.ts';
+import { type DatabaseHandle, openDatabase } from './platform/db/database.ts';
+import { migrate } from './platform/db/migrate.ts';
+import type { Database } from './platform/db/schema.ts';
+import { createEventSystem, type EventSystem } from './platform/events/index.ts';
+import { healthRoutes } from './platform/http/health.ts';
+import { idempotencyPlugin } from './platform/http/idempotency.ts';
+import { metricsPlugin } from './platform/http/metrics.ts';
+import { installProblemHandlers, requestLocale } from './platform/http/problem.ts';
+import { zodValidatorCompiler } from './platform/http/validation.ts';
+import { createJobSystem, type JobSystem } from './platform/jobs/index.ts';
+import { type Clock, systemClock } from './platform/time/clock.ts';
+
+/** What every route and module reaches through `app.platform`. */
+export interface Platform {
+  config: Config;
+  db: Kysely<Database>;
+  database: DatabaseHandle;
+  clock: Clock;
+  events: EventSystem;
+  jobs: JobSystem;
+  /** A name for this process in logs, job records and consumer names. */
+  instanceId: string;
+  /** Starts the background roles (outbox relay, job worker); `main` calls it for role worker/all. */
+  startBackground(): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    platform: Platform;
+  }
+}
+
+/** Things tests (and the CLI) may hand in instead of having buildApp create them. */
+export interface AppDeps {
+  /** An open, migrated database; buildApp then leaves closing it to the caller. */
+  database?: DatabaseHandle;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
+
+/** Fields that may carry personal data or secrets: never written to logs. */
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.phone',
+  '*.nationalId',
+  '*.national_id',
+  '*.email',
+  '*.idNumber',
+];
+
+/** Creates the pino logger OneCity uses, with personal data redacted and no raw query strings. */
+export function createLogger(config: Config): Logger {
+  return pino({
+    level: config.logLevel,
+    redact: { paths: REDACT, censor: '[redacted]' },
+    base: { service: 'onecity', pid: process.pid },
+    serializers: {
+      req(request: FastifyRequest) {
+        // Query strings can carry phone numbers or ID numbers; the route pattern is enough.
+        return { method: request.method, url: (request.url ?? '').split('?')[0]?.slice(0, 200) };
+      },
+      res(reply: { statusCode: number }) {
+        return { statusCode: reply.statusCode };
+      },
+    },
+  });
+}
+
+/** Builds the platform for `config`. Opens and migrates the database unless one is given. */
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const logger = deps.logger ?? createLogger(config);
+  const ownsDatabase = !deps.database;
+  const database = deps.database ?? (await openDatabase(config));
+  try {
+    if (ownsDatabase) await migrate(database);
+    return await assemble(config, deps, logger, database, ownsDatabase);
+  } catch (error) {
+    if (ownsDatabase) await database.close();
+    throw error;
+  }
+}
+
+async function assemble(config: Config, deps: AppDeps, logger: Logger, database: DatabaseHandle, ownsDatabase: boolean) {
+  const clock = deps.clock ?? systemClock;
+  const instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.http.bodyLimit,
+    trustProxy: config.http.trustProxy,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    requestIdHeader: false,
+    genReqId(req) {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : uuidv7();
+    },
+    routerOptions: { maxParamLength: 200 },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+  });
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const events = await createEventSystem({ config, db: database.db, clock, logger });
+  const jobs = createJobSystem({
+    db: database.db,
+    clock,
+    logger,
+    intervalMs: config.jobsIntervalMs,
+    workerId: instanceId,
+  });
+  let backgroundStarted = false;
+  app.decorate('platform', {
+    config,
+    db: database.db,
+    database,
+    clock,
+    events,
+    jobs,
+    instanceId,
+    async startBackground() {
+      if (backgroundStarted) return;
+      backgroundStarted = true;
+      await events.start();
+      await jobs.start();
+    },
+  } satisfies Platform);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!reply.hasHeader('content-language')) reply.header('content-language', requestLocale(request));
+    return payload;
+  });
+  app.addHook('onClose', async () => {
+    await jobs.stop();
+    await events.stop();
+    if (ownsDatabase) await database.close();
+  });
+
+  installProblemHandlers(app);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'", 'blob:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+      },
+    },
+    strictTransportSecurity: config.http.publicUrl.startsWith('https://'),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'OneCity API',
+        version: '0.1.0',
+        description:
+          'The open platform a city runs on. Errors are application/problem+json (RFC 9457) with a stable `code`; ' +
+          'messages follow Accept-Language (zh-CN, en). Every POST accepts an Idempotency-Key.',
+      },
+      servers: [{ url: config.http.publicUrl }],
+      tags: [
+        { name: 'operations', description: 'Health, readiness and metrics' },
+        { name: 'tenancy', description: 'The province and its cities' },
+        { name: 'geo', description: 'Zones: district, street, grid' },
+        { name: 'org', description: 'Departments' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(metricsPlugin);
+  await app.register(idempotencyPlugin);
+  await app.register(healthRoutes);
+  await registerApi(app);
+  return app;
+}
+
+/** Platform APIs and domain modules, each an encapsulated plugin under /api/v1. */
+async function registerApi(app: FastifyInstance) {
+  await app.register(async (api) => {
+    // Platform capabilities and domain modules register here.
+    void api;
+  }, { prefix: '/api/v1' });
+}
