@@ -70,8 +70,8 @@ const REDACT = [
 ];
 
 /** Creates the pino logger OneCity uses, with personal data redacted and no raw query strings. */
-export function createLogger(config: Config): Logger {
-  return pino({
+export function createLogger(config: Config, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level: config.logLevel,
     redact: { paths: REDACT, censor: '[redacted]' },
     base: { service: 'onecity', pid: process.pid },
@@ -84,7 +84,8 @@ export function createLogger(config: Config): Logger {
         return { statusCode: reply.statusCode };
       },
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Builds the platform for `config`. Opens and migrates the database unless one is given. */
@@ -101,7 +102,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   }
 }
 
-async function assemble(config: Config, deps: AppDeps, logger: Logger, database: DatabaseHandle, ownsDatabase: boolean) {
+async function assemble(
+  config: Config,
+  deps: AppDeps,
+  logger: Logger,
+  database: DatabaseHandle,
+  ownsDatabase: boolean,
+) {
   const clock = deps.clock ?? systemClock;
   const instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
@@ -212,8 +219,11 @@ async function assemble(config: Config, deps: AppDeps, logger: Logger, database:
 
 /** Platform APIs and domain modules, each an encapsulated plugin under /api/v1. */
 async function registerApi(app: FastifyInstance) {
-  await app.register(async (api) => {
-    // Platform capabilities and domain modules register here.
-    void api;
-  }, { prefix: '/api/v1' });
+  await app.register(
+    async (api) => {
+      // Platform capabilities and domain modules register here.
+      void api;
+    },
+    { prefix: '/api/v1' },
+  );
 }

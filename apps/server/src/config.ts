@@ -41,11 +41,9 @@ const postgresUrl = z
   .string()
   .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), { error: 'must be a postgres:// or postgresql:// URL' });
 
-const natsUrl = z
-  .string()
-  .refine((v) => /^(nats|tls):\/\/[^\s]+$/.test(v) || /^[\w.-]+:\d+$/.test(v), {
-    error: 'must be a nats:// URL such as nats://127.0.0.1:4222',
-  });
+const natsUrl = z.string().refine((v) => /^(nats|tls):\/\/[^\s]+$/.test(v) || /^[\w.-]+:\d+$/.test(v), {
+  error: 'must be a nats:// URL such as nats://127.0.0.1:4222',
+});
 
 /** Environment variables OneCity reads, with their defaults. The README's table mirrors this. */
 const EnvSchema = z.object({
@@ -81,9 +79,7 @@ export interface Config {
     trustProxy: boolean;
     shutdownTimeoutMs: number;
   };
-  database:
-    | { kind: 'pglite'; dataDir: string }
-    | { kind: 'postgres'; url: string; poolSize: number };
+  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number };
   /** Where local state lives: the embedded database, its lock, files. */
   dataDir: string;
   nats: { url: string } | null;
@@ -105,10 +101,16 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses the environment (by default `process.env`) into a {@link Config}, or throws {@link ConfigError}. */
-export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+/**
+ * Parses the environment (by default `process.env`) into a {@link Config}, or throws {@link ConfigError}.
+ * `overrides` (command-line flags) win over the environment; undefined ones are ignored.
+ */
+export function loadConfig(
+  source: Record<string, string | undefined> = process.env,
+  overrides: Record<string, string | undefined> = {},
+): Config {
   const relevant: Record<string, string> = {};
-  for (const [key, value] of Object.entries(source)) {
+  for (const [key, value] of Object.entries({ ...source, ...definedOnly(overrides) })) {
     if (key.startsWith('ONECITY_') && value !== undefined && value !== '') relevant[key] = value;
   }
   const parsed = EnvSchema.safeParse(relevant);
@@ -146,6 +148,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     relayIntervalMs: e.ONECITY_RELAY_INTERVAL_MS,
     jobsIntervalMs: e.ONECITY_JOBS_INTERVAL_MS,
   };
+}
+
+function definedOnly(values: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(values)) if (v !== undefined) out[k] = v;
+  return out;
 }
 
 /** Settings the test suite reads: where the real services are and whether a missing one is a failure. */

@@ -4,12 +4,12 @@
  * Run `onecity help` for the list.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, type Config, loadConfig } from '../config.ts';
+import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { seedDemo } from '../flows/seed-demo.ts';
-import { openDatabase } from '../platform/db/database.ts';
-import { DataDirLockedError } from '../platform/db/data-dir-lock.ts';
-import { migrate } from '../platform/db/migrate.ts';
 import { startServer, stopOnSignals } from '../main.ts';
+import { DataDirLockedError } from '../platform/db/data-dir-lock.ts';
+import { openDatabase } from '../platform/db/database.ts';
+import { migrate } from '../platform/db/migrate.ts';
 
 const HELP = `onecity — the open platform a city runs on
 
@@ -28,9 +28,7 @@ function fail(message: string): never {
 }
 
 function config(overrides: Record<string, string | undefined>): Config {
-  const env = { ...process.env };
-  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) env[k] = v;
-  return loadConfig(env);
+  return loadConfig(undefined, overrides);
 }
 
 async function withDatabase<T>(cfg: Config, fn: (h: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>) {
@@ -71,7 +69,9 @@ async function main(argv: string[]) {
     case 'migrate': {
       const cfg = config({});
       const ran = await withDatabase(cfg, (h) => migrate(h));
-      process.stdout.write(ran.length ? `applied ${ran.length} migration(s):\n  ${ran.join('\n  ')}\n` : 'database is up to date\n');
+      process.stdout.write(
+        ran.length ? `applied ${ran.length} migration(s):\n  ${ran.join('\n  ')}\n` : 'database is up to date\n',
+      );
       return;
     }
     case 'seed': {
@@ -100,7 +100,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   if ((error as { code?: string }).code === 'EADDRINUSE') {
     fail(`onecity: the port is already in use (${(error as Error).message}); set ONECITY_PORT to a free port`);
   }
-  if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) fail(`onecity: ${(error as Error).message}\n\n${HELP}`);
+  if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+    fail(`onecity: ${(error as Error).message}\n\n${HELP}`);
   process.stderr.write(`onecity: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 });

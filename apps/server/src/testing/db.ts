@@ -3,12 +3,13 @@
  * each test file on a fresh copy of a template database. Without a PostgreSQL server the
  * PostgreSQL half is skipped, unless ONECITY_REQUIRE_SERVICES=1 turns the skip into a failure.
  */
-import { readFile } from 'node:fs/promises';
+
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
-import { loadTestServices } from '../config.ts';
 import type { Config } from '../config.ts';
+import { loadTestServices } from '../config.ts';
 import { createPglite, type DatabaseHandle, openDatabase } from '../platform/db/database.ts';
 import { testConfig } from './config.ts';
 import { type Variant, withDatabase } from './templates.ts';

@@ -49,7 +49,13 @@ export async function buildTemplates(
   try {
     await admin.connect();
   } catch (error) {
-    return { pglite: pgliteDumps, postgres: { ok: false as const, reason: `PostgreSQL not reachable at ${services.postgresUrl}: ${(error as Error).message}` } };
+    return {
+      pglite: pgliteDumps,
+      postgres: {
+        ok: false as const,
+        reason: `PostgreSQL not reachable at ${services.postgresUrl}: ${(error as Error).message}`,
+      },
+    };
   }
   try {
     // Leftovers of interrupted runs.

@@ -69,7 +69,10 @@ export const errorCatalog = {
   },
   PAYLOAD_TOO_LARGE: {
     status: 413,
-    title: { 'zh-CN': '请求体过大，上限为 {limit} 字节', en: 'The request body is too large; the limit is {limit} bytes' },
+    title: {
+      'zh-CN': '请求体过大，上限为 {limit} 字节',
+      en: 'The request body is too large; the limit is {limit} bytes',
+    },
   },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,

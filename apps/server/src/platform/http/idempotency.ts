@@ -34,9 +34,7 @@ function canonical(value: unknown): string {
 
 function requestHash(request: FastifyRequest): string {
   const body = Buffer.isBuffer(request.body) ? request.body.toString('base64') : canonical(request.body ?? null);
-  return createHash('sha256')
-    .update(`${request.method}\n${request.url}\n${body}`)
-    .digest('hex');
+  return createHash('sha256').update(`${request.method}\n${request.url}\n${body}`).digest('hex');
 }
 
 async function beforeHandler(request: FastifyRequest, reply: FastifyReply) {

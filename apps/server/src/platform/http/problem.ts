@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { $ZodIssue } from 'zod/v4/core';
 import type { Locale } from '../../config.ts';
 import { negotiateLocale } from '../i18n/locale.ts';
-import { AppError, type ErrorCode, type FieldError, errorMessage } from './errors.ts';
+import { AppError, type ErrorCode, errorMessage, type FieldError } from './errors.ts';
 
 /** The body of every error response. */
 export interface Problem {
@@ -79,7 +79,11 @@ function toAppError(error: FastifyError, request: FastifyRequest): AppError {
   if (error instanceof AppError) return error;
   const locale = requestLocale(request);
   if (error.validation) {
-    return new AppError('VALIDATION_FAILED', {}, { errors: fieldErrors(error.validation, error.validationContext, locale) });
+    return new AppError(
+      'VALIDATION_FAILED',
+      {},
+      { errors: fieldErrors(error.validation, error.validationContext, locale) },
+    );
   }
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -135,7 +139,10 @@ export function installProblemHandlers(app: FastifyInstance) {
     return sendProblem(
       request,
       reply,
-      new AppError('ROUTE_NOT_FOUND', { method: request.method, path: (request.url.split('?')[0] ?? '/').slice(0, 200) }),
+      new AppError('ROUTE_NOT_FOUND', {
+        method: request.method,
+        path: (request.url.split('?')[0] ?? '/').slice(0, 200),
+      }),
     );
   });
 }

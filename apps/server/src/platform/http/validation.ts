@@ -8,8 +8,10 @@ import type { ZodType } from 'zod';
 import { safeParse } from 'zod/v4/core';
 
 /** Fastify validator compiler for zod schemas. */
-export const zodValidatorCompiler: FastifySchemaCompiler<ZodType> = ({ schema }) => (data) => {
-  const result = safeParse(schema, data, { reportInput: true });
-  if (result.success) return { value: result.data };
-  return { error: result.error.issues as never };
-};
+export const zodValidatorCompiler: FastifySchemaCompiler<ZodType> =
+  ({ schema }) =>
+  (data) => {
+    const result = safeParse(schema, data, { reportInput: true });
+    if (result.success) return { value: result.data };
+    return { error: result.error.issues as never };
+  };
