@@ -12,8 +12,8 @@ import {
   Kysely,
   PGliteDialect,
   PostgresDialect,
-  type TransactionSettings,
   sql,
+  type TransactionSettings,
 } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../../config.ts';
@@ -49,7 +49,10 @@ export interface DatabaseHandle {
   db: Kysely<Database>;
   kind: 'pglite' | 'postgres';
   /** Runs a multi-statement SQL script in one transaction (migrations). */
-  runScript(script: string, after?: (exec: (q: string, params: unknown[]) => Promise<unknown>) => Promise<void>): Promise<void>;
+  runScript(
+    script: string,
+    after?: (exec: (q: string, params: unknown[]) => Promise<unknown>) => Promise<void>,
+  ): Promise<void>;
   /** Runs `fn` while holding a cluster-wide advisory lock (a no-op guard on PGlite, which one process owns). */
   withAdvisoryLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
   /** Closes connections and releases the data-directory lock. */

@@ -46,7 +46,10 @@ export async function loadMigrations(sources: MigrationSource[] = migrationSourc
 export class MigrationChangedError extends Error {}
 
 /** Applies pending migrations; returns the names it applied. Safe to call from many processes at once. */
-export async function migrate(handle: DatabaseHandle, sources: MigrationSource[] = migrationSources): Promise<string[]> {
+export async function migrate(
+  handle: DatabaseHandle,
+  sources: MigrationSource[] = migrationSources,
+): Promise<string[]> {
   const migrations = await loadMigrations(sources);
   return handle.withAdvisoryLock('onecity:migrate', async () => {
     await sql`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -71,7 +74,11 @@ export async function migrate(handle: DatabaseHandle, sources: MigrationSource[]
         continue;
       }
       await handle.runScript(m.script, async (exec) => {
-        await exec('INSERT INTO schema_migrations (owner, name, checksum) VALUES ($1, $2, $3)', [m.owner, m.name, m.checksum]);
+        await exec('INSERT INTO schema_migrations (owner, name, checksum) VALUES ($1, $2, $3)', [
+          m.owner,
+          m.name,
+          m.checksum,
+        ]);
       });
       ran.push(key);
     }

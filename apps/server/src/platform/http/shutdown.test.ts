@@ -1,8 +1,9 @@
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.ts';
-import { describeEachDialect } from '../../testing/db.ts';
+import { testConfig } from '../../testing/config.ts';
+import { describeEachDialect, freshPglite } from '../../testing/db.ts';
 
 function get(port: number, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -39,5 +40,20 @@ describeEachDialect('graceful shutdown', (ctx) => {
     expect(answer).toEqual({ status: 200, body: '{"done":true}' });
     await closing;
     await expect(get(port, '/healthz')).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+describe('readiness', () => {
+  it('answers 503 with a retry hint when the database is gone, while liveness stays 200', async () => {
+    const handle = await freshPglite('empty');
+    const app = await buildApp(testConfig(), { database: handle });
+    expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);
+    await handle.close();
+    const ready = await app.inject({ url: '/readyz', headers: { 'accept-language': 'en' } });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.headers['retry-after']).toBe('5');
+    expect(ready.json()).toEqual({ status: 'unavailable', checks: { database: 'unavailable' } });
+    expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    await app.close();
   });
 });
