@@ -17,12 +17,15 @@ import { type DatabaseHandle, openDatabase } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
 import type { Database } from './platform/db/schema.ts';
 import { createEventSystem, type EventSystem } from './platform/events/index.ts';
+import { geoRoutes } from './platform/geo/routes.ts';
 import { healthRoutes } from './platform/http/health.ts';
 import { idempotencyPlugin } from './platform/http/idempotency.ts';
 import { metricsPlugin } from './platform/http/metrics.ts';
 import { installProblemHandlers, requestLocale } from './platform/http/problem.ts';
 import { zodValidatorCompiler } from './platform/http/validation.ts';
 import { createJobSystem, type JobSystem } from './platform/jobs/index.ts';
+import { orgRoutes } from './platform/org/routes.ts';
+import { tenancyRoutes } from './platform/tenancy/routes.ts';
 import { type Clock, systemClock } from './platform/time/clock.ts';
 
 /** What every route and module reaches through `app.platform`. */
@@ -207,7 +210,15 @@ async function assemble(
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    uiConfig: { docExpansion: 'list', deepLinking: true },
+    theme: {
+      title: 'OneCity API',
+      css: [{ filename: 'onecity.css', content: '.swagger-ui .topbar { display: none }' }],
+    },
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(metricsPlugin);
@@ -222,7 +233,9 @@ async function registerApi(app: FastifyInstance) {
   await app.register(
     async (api) => {
       // Platform capabilities and domain modules register here.
-      void api;
+      await api.register(tenancyRoutes);
+      await api.register(geoRoutes);
+      await api.register(orgRoutes);
     },
     { prefix: '/api/v1' },
   );

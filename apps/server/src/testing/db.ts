@@ -12,7 +12,7 @@ import type { Config } from '../config.ts';
 import { loadTestServices } from '../config.ts';
 import { createPglite, type DatabaseHandle, openDatabase } from '../platform/db/database.ts';
 import { testConfig } from './config.ts';
-import { type Variant, withDatabase } from './templates.ts';
+import { stamp, type Variant, withDatabase } from './templates.ts';
 
 /** What a dialect-looped test body receives. */
 export interface DialectContext {
@@ -30,7 +30,7 @@ export async function freshPostgres(variant: Variant): Promise<{ url: string; dr
   const services = loadTestServices();
   const templates = inject('onecityTemplates');
   if (!templates.postgres.ok) throw new Error(templates.postgres.reason);
-  const name = `onecity_t_${randomBytes(6).toString('hex')}`;
+  const name = `onecity_t_${stamp()}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: services.postgresUrl });
   await admin.connect();
   try {

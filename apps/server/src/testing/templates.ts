@@ -21,7 +21,7 @@ export function templateName(migrations: Migration[]): string {
   const h = createHash('sha256');
   for (const m of migrations) h.update(m.checksum);
   // The demo data may change without a migration changing: every run builds its own templates.
-  return `onecity_tpl_${h.digest('hex').slice(0, 8)}_${randomBytes(3).toString('hex')}`;
+  return `onecity_tpl_${stamp()}_${h.digest('hex').slice(0, 8)}${randomBytes(2).toString('hex')}`;
 }
 
 async function prepare(handle: DatabaseHandle, variant: Variant) {
@@ -62,7 +62,10 @@ export async function buildTemplates(
     const old = await admin.query<{ datname: string }>(
       "SELECT datname FROM pg_database WHERE datname LIKE 'onecity\\_t\\_%' OR datname LIKE 'onecity\\_tpl\\_%'",
     );
-    for (const row of old.rows) await admin.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
+    for (const row of old.rows) {
+      const born = Number(row.datname.match(/^onecity_(?:t|tpl)_(\d{10})_/)?.[1] ?? 0);
+      if (stamp() - born > LEFTOVER_AGE_S) await admin.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
+    }
     const databases: Record<string, string> = {};
     for (const variant of variants) {
       const name = `${tag}_${variant}`;
@@ -78,6 +81,14 @@ export async function buildTemplates(
   }
   return { pglite: pgliteDumps, postgres };
 }
+
+/** Seconds since the epoch, in test database names, so that only old leftovers are dropped. */
+export function stamp(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/** Leftovers older than this belong to an interrupted run, not to a run going on beside this one. */
+const LEFTOVER_AGE_S = 3 * 60 * 60;
 
 /** The same server URL pointing at another database. */
 export function withDatabase(url: string, database: string): string {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadTestServices } from '../../config.ts';
 import { testConfig } from '../../testing/config.ts';
 import { postgresAvailable } from '../../testing/db.ts';
-import { withDatabase } from '../../testing/templates.ts';
+import { stamp, withDatabase } from '../../testing/templates.ts';
 import { createPglite, openDatabase } from './database.ts';
 import { loadMigrations, MigrationChangedError, migrate, migrationSources } from './migrate.ts';
 
@@ -57,7 +57,7 @@ describe('migrations on PGlite', () => {
 describe.skipIf(!postgresAvailable())('migrations on PostgreSQL', () => {
   it('let concurrent starters wait for each other instead of racing', async () => {
     const services = loadTestServices();
-    const name = `onecity_t_${randomBytes(6).toString('hex')}`;
+    const name = `onecity_t_${stamp()}_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: services.postgresUrl });
     await admin.connect();
     await admin.query(`CREATE DATABASE "${name}"`);

@@ -38,11 +38,10 @@ export interface DepartmentsTable {
   created_at: DefaultTimestamp;
 }
 
-/** A GeoJSON Polygon or MultiPolygon geometry. */
-export interface ZoneGeometry {
-  type: 'Polygon' | 'MultiPolygon';
-  coordinates: number[][][] | number[][][][];
-}
+/** A GeoJSON Polygon or MultiPolygon geometry (positions are `[lon, lat]`). */
+export type ZoneGeometry =
+  | { type: 'Polygon'; coordinates: number[][][] }
+  | { type: 'MultiPolygon'; coordinates: number[][][][] };
 
 /** platform/geo */
 export interface ZonesTable {

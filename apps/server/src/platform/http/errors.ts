@@ -48,6 +48,24 @@ export const errorCatalog = {
     status: 404,
     title: { 'zh-CN': '本市没有编号为“{zone}”的区域', en: 'This city has no zone with the code "{zone}"' },
   },
+  DEPARTMENT_NOT_FOUND: {
+    status: 404,
+    title: {
+      'zh-CN': '本市没有编号为“{department}”的部门',
+      en: 'This city has no department with the code "{department}"',
+    },
+  },
+  INVALID_COORDINATES: {
+    status: 400,
+    title: {
+      'zh-CN': '坐标无效：纬度须在 -90 至 90 之间，经度须在 -180 至 180 之间',
+      en: 'Invalid coordinates: latitude must be within -90 to 90 and longitude within -180 to 180',
+    },
+  },
+  INVALID_GEOMETRY: {
+    status: 400,
+    title: { 'zh-CN': '区域边界不是有效的 GeoJSON 多边形', en: 'The zone boundary is not a valid GeoJSON polygon' },
+  },
   METHOD_NOT_ALLOWED: {
     status: 405,
     title: { 'zh-CN': '该接口不支持 {method} 方法', en: 'This endpoint does not accept {method}' },

@@ -1,0 +1,23 @@
+/** Geo: a city's zones (district → street → grid) and what a point falls in. */
+export {
+  bboxOf,
+  centroidOf,
+  containsPoint,
+  H3_RESOLUTIONS,
+  h3Cell,
+  h3Cells,
+  pointOnSurface,
+  representativePoint,
+} from './geometry.ts';
+export {
+  countZones,
+  findZone,
+  insertZones,
+  listZones,
+  listZonesWithGeometry,
+  type NewZone,
+  resolvePoint,
+  type ZoneFilter,
+  type ZoneRecord,
+} from './repository.ts';
+export { geoRoutes } from './routes.ts';

@@ -1,0 +1,39 @@
+/** `GET /cities` and `GET /cities/:city`: the cities this installation serves. */
+
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { City, CityList } from '#contracts';
+import { listCities } from './repository.ts';
+import { CityParams, cityOf, cityScope } from './scope.ts';
+
+/** Registers the tenancy routes (mounted under /api/v1). */
+export async function tenancyRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/cities',
+    {
+      schema: {
+        tags: ['tenancy'],
+        summary: 'List the cities, each with its province',
+        response: { 200: CityList },
+      },
+    },
+    async () => ({ items: await listCities(app.platform.db) }),
+  );
+
+  await app.register(async (scoped) => {
+    cityScope(scoped);
+    scoped.withTypeProvider<ZodTypeProvider>().get(
+      '/cities/:city',
+      {
+        schema: {
+          tags: ['tenancy'],
+          summary: 'One city with its province (404 CITY_NOT_FOUND for an unknown id or a province)',
+          params: CityParams,
+          response: { 200: City },
+        },
+      },
+      async (request) => cityOf(request),
+    );
+  });
+}

@@ -1,0 +1,4 @@
+/** The API's shapes as zod schemas (each schema and its type share one name), shared by server, web and CLI. */
+export * from './geo.ts';
+export * from './org.ts';
+export * from './tenancy.ts';
