@@ -24,6 +24,7 @@ import { metricsPlugin } from './platform/http/metrics.ts';
 import { installProblemHandlers, requestLocale } from './platform/http/problem.ts';
 import { zodValidatorCompiler } from './platform/http/validation.ts';
 import { createJobSystem, type JobSystem } from './platform/jobs/index.ts';
+import { registerMaintenance, scheduleMaintenance } from './platform/maintenance.ts';
 import { orgRoutes } from './platform/org/routes.ts';
 import { tenancyRoutes } from './platform/tenancy/routes.ts';
 import { type Clock, systemClock } from './platform/time/clock.ts';
@@ -140,6 +141,7 @@ async function assemble(
     intervalMs: config.jobsIntervalMs,
     workerId: instanceId,
   });
+  registerMaintenance(jobs, clock);
   let backgroundStarted = false;
   app.decorate('platform', {
     config,
@@ -153,6 +155,7 @@ async function assemble(
       if (backgroundStarted) return;
       backgroundStarted = true;
       await events.start();
+      await scheduleMaintenance(jobs, database.db, clock);
       await jobs.start();
     },
   } satisfies Platform);

@@ -126,8 +126,13 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
       }) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client losing its server (a restart) must not crash the process.
+  // A client losing its server (a restart, a terminated backend) must not crash the process:
+  // the pool reports idle clients, each client its own errors while checked out. The query in
+  // flight fails on its own and the request answers 503.
   pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
