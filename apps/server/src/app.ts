@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -22,6 +21,7 @@ import { healthRoutes } from './platform/http/health.ts';
 import { idempotencyPlugin } from './platform/http/idempotency.ts';
 import { metricsPlugin } from './platform/http/metrics.ts';
 import { installProblemHandlers, requestLocale } from './platform/http/problem.ts';
+import { securityHeaders } from './platform/http/security-headers.ts';
 import { zodValidatorCompiler } from './platform/http/validation.ts';
 import { createJobSystem, type JobSystem } from './platform/jobs/index.ts';
 import { registerMaintenance, scheduleMaintenance } from './platform/maintenance.ts';
@@ -174,24 +174,7 @@ async function assemble(
   });
 
   installProblemHandlers(app);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        workerSrc: ["'self'", 'blob:'],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-      },
-    },
-    strictTransportSecurity: config.http.publicUrl.startsWith('https://'),
-  });
+  await app.register(securityHeaders, { hsts: config.http.publicUrl.startsWith('https://') });
 
   await app.register(swagger, {
     openapi: {

@@ -4,7 +4,7 @@
  * here (the same code on PGlite and PostgreSQL, which has no PostGIS in PGlite).
  */
 
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { ResolvedPoint, ZoneLevel, ZoneRef, ZoneSummary } from '#contracts';
 import type { Database, ZoneGeometry, ZonesTable } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
@@ -191,6 +191,8 @@ export async function resolvePoint(
   lon: number,
 ): Promise<ResolvedPoint> {
   if (!isValidLatLon(lat, lon)) throw new AppError('INVALID_COORDINATES');
+  // Only grid outlines are parsed on the common path: a grid's street and district follow
+  // from the hierarchy, and district outlines are by far the largest documents.
   const candidates = await db
     .selectFrom('zones')
     .where('city_id', '=', cityId)
@@ -198,20 +200,40 @@ export async function resolvePoint(
     .where('max_lon', '>=', lon)
     .where('min_lat', '<=', lat)
     .where('max_lat', '>=', lat)
-    .select(['id', 'code', 'level', 'parent_id', 'name_zh', 'name_en', 'geometry'])
+    .select(['id', 'code', 'level', 'parent_id', 'name_zh', 'name_en'])
+    .select(sql<ZoneGeometry | null>`CASE WHEN level = 'grid' THEN geometry END`.as('geometry'))
     .orderBy('code')
     .execute();
   const byId = new Map(candidates.map((c) => [c.id, c]));
   type Candidate = (typeof candidates)[number];
-  const hit = (level: ZoneLevel, parentOf: Candidate | null): Candidate | null => {
+  const outlines = async (level: ZoneLevel) => {
+    const wanted = candidates.filter((c) => c.level === level && c.geometry === null);
+    if (!wanted.length) return;
+    const rows = await db
+      .selectFrom('zones')
+      .where('city_id', '=', cityId)
+      .where(
+        'id',
+        'in',
+        wanted.map((c) => c.id),
+      )
+      .select(['id', 'geometry'])
+      .execute();
+    for (const row of rows) {
+      const c = byId.get(row.id);
+      if (c) c.geometry = row.geometry;
+    }
+  };
+  const hit = async (level: ZoneLevel, parentOf: Candidate | null): Promise<Candidate | null> => {
     // Trust the hierarchy first: the grid's street, the street's district.
     const parent = parentOf?.parent_id ? byId.get(parentOf.parent_id) : undefined;
     if (parent && parent.level === level) return parent;
-    return candidates.find((c) => c.level === level && containsPoint(c.geometry, lon, lat)) ?? null;
+    await outlines(level);
+    return candidates.find((c) => c.level === level && c.geometry && containsPoint(c.geometry, lon, lat)) ?? null;
   };
-  const grid = hit('grid', null);
-  const street = hit('street', grid);
-  const district = hit('district', street);
+  const grid = await hit('grid', null);
+  const street = await hit('street', grid);
+  const district = await hit('district', street);
   const ref = (c: Candidate | null): ZoneRef | null =>
     c ? { id: c.id, code: c.code, level: c.level, nameZh: c.name_zh, nameEn: c.name_en } : null;
   return {

@@ -1,0 +1,36 @@
+/**
+ * Security headers on every response (helmet): a strict Content-Security-Policy, no sniffing,
+ * no framing, no referrer leaks. The helmet middleware is built once; @fastify/helmet rebuilt
+ * it for every request, which cost a third of a trivial route's throughput.
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import helmet from 'helmet';
+
+/** Installs the security headers for every route of the app. */
+export const securityHeaders = fp(
+  async (app: FastifyInstance, options: { hsts: boolean }) => {
+    const middleware = helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          fontSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          workerSrc: ["'self'", 'blob:'],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+        },
+      },
+      strictTransportSecurity: options.hsts,
+    });
+    app.addHook('onRequest', (request, reply, done) => {
+      middleware(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
+    });
+  },
+  { name: 'onecity-security-headers' },
+);
