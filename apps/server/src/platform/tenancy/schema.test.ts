@@ -1,0 +1,39 @@
+import { sql } from 'kysely';
+import { expect, it } from 'vitest';
+import { describeEachDialect } from '../../testing/db.ts';
+
+/**
+ * Plumbing tables that are not a city's data. Adding a table here is a decision: every other
+ * table belongs to a city and must say which.
+ */
+const NOT_CITY_DATA = ['tenants', 'outbox_events', 'event_inbox', 'jobs', 'idempotency_keys', 'schema_migrations'];
+
+describeEachDialect('tenancy in the schema', (ctx) => {
+  it('gives every domain table a mandatory city_id that refers to a tenant', async () => {
+    const { rows: tables } = await sql<{ name: string }>`
+      SELECT table_name AS name FROM information_schema.tables
+      WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`.execute(ctx.handle().db);
+    const { rows: cityColumns } = await sql<{ name: string; nullable: string }>`
+      SELECT table_name AS name, is_nullable AS nullable FROM information_schema.columns
+      WHERE table_schema = 'public' AND column_name = 'city_id'`.execute(ctx.handle().db);
+    const { rows: references } = await sql<{ name: string }>`
+      SELECT tc.table_name AS name
+      FROM information_schema.table_constraints tc
+      JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = tc.constraint_name
+      JOIN information_schema.constraint_column_usage ccu ON ccu.constraint_name = tc.constraint_name
+      WHERE tc.constraint_type = 'FOREIGN KEY' AND kcu.column_name = 'city_id' AND ccu.table_name = 'tenants'`.execute(
+      ctx.handle().db,
+    );
+    const domain = tables.map((t) => t.name).filter((t) => !NOT_CITY_DATA.includes(t));
+    expect(domain.length).toBeGreaterThan(0);
+    for (const table of domain) {
+      const column = cityColumns.find((c) => c.name === table);
+      expect(column, `${table} has no city_id`).toBeDefined();
+      expect(column?.nullable, `${table}.city_id must be NOT NULL`).toBe('NO');
+      expect(
+        references.some((r) => r.name === table),
+        `${table}.city_id must reference tenants`,
+      ).toBe(true);
+    }
+  });
+});
