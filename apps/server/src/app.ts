@@ -23,6 +23,9 @@ import { metricsPlugin } from './platform/http/metrics.ts';
 import { installProblemHandlers, requestLocale } from './platform/http/problem.ts';
 import { securityHeaders } from './platform/http/security-headers.ts';
 import { zodValidatorCompiler } from './platform/http/validation.ts';
+import { authPlugin } from './platform/identity/auth.ts';
+import { createPiiVault, type PiiVault } from './platform/identity/pii.ts';
+import { identityRoutes } from './platform/identity/routes.ts';
 import { createJobSystem, type JobSystem } from './platform/jobs/index.ts';
 import { registerMaintenance, scheduleMaintenance } from './platform/maintenance.ts';
 import { orgRoutes } from './platform/org/routes.ts';
@@ -37,6 +40,8 @@ export interface Platform {
   clock: Clock;
   events: EventSystem;
   jobs: JobSystem;
+  /** Encryption and blind indexes for personal data. */
+  pii: PiiVault;
   /** A name for this process in logs, job records and consumer names. */
   instanceId: string;
   /** Starts the background roles (outbox relay, job worker); `main` calls it for role worker/all. */
@@ -150,6 +155,7 @@ async function assemble(
     clock,
     events,
     jobs,
+    pii: createPiiVault(config.secrets),
     instanceId,
     async startBackground() {
       if (backgroundStarted) return;
@@ -209,6 +215,7 @@ async function assemble(
 
   await app.register(metricsPlugin);
   await app.register(idempotencyPlugin);
+  await app.register(authPlugin);
   await app.register(healthRoutes);
   await registerApi(app);
   return app;
@@ -222,6 +229,7 @@ async function registerApi(app: FastifyInstance) {
       await api.register(tenancyRoutes);
       await api.register(geoRoutes);
       await api.register(orgRoutes);
+      await api.register(identityRoutes);
     },
     { prefix: '/api/v1' },
   );

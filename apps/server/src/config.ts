@@ -2,6 +2,7 @@
  * The only reader of `process.env`. Every setting is parsed and validated once, at boot;
  * an invalid configuration is reported as the full list of problems, never one at a time.
  */
+import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -45,6 +46,21 @@ const natsUrl = z.string().refine((v) => /^(nats|tls):\/\/[^\s]+$/.test(v) || /^
   error: 'must be a nats:// URL such as nats://127.0.0.1:4222',
 });
 
+/** A 32-byte key, base64. */
+const secret = z
+  .string()
+  .refine((v) => Buffer.from(v, 'base64').length === 32, { error: 'must be 32 random bytes, base64-encoded' });
+
+/** Key ring `id:base64,id:base64`: the first key encrypts, all of them decrypt (rotation). */
+const keyRing = z.string().refine(
+  (v) =>
+    v.split(',').every((entry) => {
+      const [id, key] = entry.split(':');
+      return !!id && /^[A-Za-z0-9_-]{1,16}$/.test(id) && !!key && Buffer.from(key, 'base64').length === 32;
+    }),
+  { error: 'must be a comma-separated list of id:key with 32-byte base64 keys, e.g. k2:…,k1:…' },
+);
+
 /** Environment variables OneCity reads, with their defaults. The README's table mirrors this. */
 const EnvSchema = z.object({
   ONECITY_ENV: z.enum(Environments).default('development'),
@@ -65,6 +81,14 @@ const EnvSchema = z.object({
   ONECITY_SEED_DEMO: bool.default(false),
   ONECITY_RELAY_INTERVAL_MS: int(10, 60_000).default(200),
   ONECITY_JOBS_INTERVAL_MS: int(10, 60_000).default(500),
+  ONECITY_PII_KEYS: keyRing.optional(),
+  ONECITY_BLIND_INDEX_KEY: secret.optional(),
+  ONECITY_AUDIT_KEY: secret.optional(),
+  ONECITY_CITIZEN_SESSION_IDLE_MINUTES: int(5, 525_600).default(7 * 24 * 60),
+  ONECITY_CITIZEN_SESSION_MAX_MINUTES: int(5, 525_600).default(30 * 24 * 60),
+  ONECITY_STAFF_SESSION_IDLE_MINUTES: int(1, 1_440).default(30),
+  ONECITY_STAFF_SESSION_MAX_MINUTES: int(5, 10_080).default(12 * 60),
+  ONECITY_WEBAUTHN_RP_ID: z.string().min(1).optional(),
 });
 
 /** The validated configuration object handed to `buildApp` and everything below it. */
@@ -89,6 +113,19 @@ export interface Config {
   seedDemo: boolean;
   relayIntervalMs: number;
   jobsIntervalMs: number;
+  secrets: {
+    /** Encryption keys for personal data, newest first; the first encrypts. */
+    piiKeys: { id: string; key: Buffer }[];
+    blindIndexKey: Buffer;
+    auditKey: Buffer;
+    /** True when the keys are the built-in development keys (never allowed in production). */
+    development: boolean;
+  };
+  sessions: {
+    citizen: { idleMs: number; maxMs: number };
+    staff: { idleMs: number; maxMs: number };
+  };
+  webauthn: { rpId: string; rpName: string; origin: string };
 }
 
 /** Thrown by {@link loadConfig}; `problems` lists every invalid variable with the reason. */
@@ -123,15 +160,24 @@ export function loadConfig(
     throw new ConfigError(problems);
   }
   const e = parsed.data;
+  const missingSecrets = (['ONECITY_PII_KEYS', 'ONECITY_BLIND_INDEX_KEY', 'ONECITY_AUDIT_KEY'] as const).filter(
+    (k) => !e[k],
+  );
+  if (e.ONECITY_ENV === 'production' && missingSecrets.length) {
+    throw new ConfigError(
+      missingSecrets.map((k) => `${k}: required in production (32 random bytes, base64: openssl rand -base64 32)`),
+    );
+  }
   const dataDir = resolve(e.ONECITY_DATA_DIR);
   const shownHost = e.ONECITY_HOST === '0.0.0.0' || e.ONECITY_HOST === '::' ? 'localhost' : e.ONECITY_HOST;
+  const publicUrl = (e.ONECITY_PUBLIC_URL ?? `http://${shownHost}:${e.ONECITY_PORT}`).replace(/\/$/, '');
   return {
     env: e.ONECITY_ENV,
     role: e.ONECITY_ROLE,
     http: {
       host: e.ONECITY_HOST,
       port: e.ONECITY_PORT,
-      publicUrl: (e.ONECITY_PUBLIC_URL ?? `http://${shownHost}:${e.ONECITY_PORT}`).replace(/\/$/, ''),
+      publicUrl,
       bodyLimit: e.ONECITY_BODY_LIMIT_BYTES,
       trustProxy: e.ONECITY_TRUST_PROXY,
       shutdownTimeoutMs: e.ONECITY_SHUTDOWN_TIMEOUT_MS,
@@ -147,7 +193,38 @@ export function loadConfig(
     seedDemo: e.ONECITY_SEED_DEMO,
     relayIntervalMs: e.ONECITY_RELAY_INTERVAL_MS,
     jobsIntervalMs: e.ONECITY_JOBS_INTERVAL_MS,
+    secrets: {
+      piiKeys: e.ONECITY_PII_KEYS
+        ? e.ONECITY_PII_KEYS.split(',').map((entry) => {
+            const [id = '', key = ''] = entry.split(':');
+            return { id, key: Buffer.from(key, 'base64') };
+          })
+        : [{ id: 'dev', key: devKey('pii') }],
+      blindIndexKey: e.ONECITY_BLIND_INDEX_KEY ? Buffer.from(e.ONECITY_BLIND_INDEX_KEY, 'base64') : devKey('bidx'),
+      auditKey: e.ONECITY_AUDIT_KEY ? Buffer.from(e.ONECITY_AUDIT_KEY, 'base64') : devKey('audit'),
+      development: missingSecrets.length > 0,
+    },
+    sessions: {
+      citizen: {
+        idleMs: e.ONECITY_CITIZEN_SESSION_IDLE_MINUTES * 60_000,
+        maxMs: e.ONECITY_CITIZEN_SESSION_MAX_MINUTES * 60_000,
+      },
+      staff: {
+        idleMs: e.ONECITY_STAFF_SESSION_IDLE_MINUTES * 60_000,
+        maxMs: e.ONECITY_STAFF_SESSION_MAX_MINUTES * 60_000,
+      },
+    },
+    webauthn: {
+      rpId: e.ONECITY_WEBAUTHN_RP_ID ?? new URL(publicUrl).hostname,
+      rpName: 'OneCity',
+      origin: new URL(publicUrl).origin,
+    },
   };
+}
+
+/** Fixed keys for development and tests only: loadConfig refuses them in production. */
+function devKey(purpose: string): Buffer {
+  return createHash('sha256').update(`onecity-development-only:${purpose}`).digest();
 }
 
 function definedOnly(values: Record<string, string | undefined>): Record<string, string> {

@@ -126,8 +126,210 @@ export interface SchemaMigrationsTable {
   applied_at: DefaultTimestamp;
 }
 
+/** platform/identity */
+export interface CitizensTable {
+  id: string;
+  name: string | null;
+  national_id_enc: string | null;
+  national_id_bidx: string | null;
+  phone_enc: string | null;
+  phone_bidx: string | null;
+  email_enc: string | null;
+  email_bidx: string | null;
+  address_enc: string | null;
+  real_name_verified: Generated<boolean>;
+  status: Generated<'active' | 'suspended'>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+/** platform/identity */
+export interface OtpChallengesTable {
+  id: string;
+  channel: 'sms' | 'email';
+  destination_bidx: string;
+  destination_enc: string;
+  purpose: string;
+  code_hash: string;
+  attempts: Generated<number>;
+  expires_at: Timestamp;
+  consumed_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+}
+
+/** platform/identity (development notification channel) */
+export interface DevMailboxTable {
+  id: string;
+  channel: string;
+  destination_bidx: string;
+  destination_mask: string;
+  subject: string;
+  body: string;
+  created_at: DefaultTimestamp;
+}
+
+/** platform/identity */
+export interface PasskeysTable {
+  id: string;
+  owner_kind: 'citizen' | 'staff';
+  owner_id: string;
+  credential_id: string;
+  public_key: Uint8Array;
+  counter: Generated<number>;
+  transports: Generated<string[]>;
+  device_type: string | null;
+  backed_up: Generated<boolean>;
+  name: string;
+  created_at: DefaultTimestamp;
+  last_used_at: Timestamp | null;
+}
+
+/** platform/identity */
+export interface WebauthnChallengesTable {
+  id: string;
+  purpose: 'register' | 'authenticate';
+  owner_kind: string | null;
+  owner_id: string | null;
+  challenge: string;
+  expires_at: Timestamp;
+  created_at: DefaultTimestamp;
+}
+
+/** platform/identity */
+export interface StaffTable {
+  id: string;
+  city_id: string;
+  department_id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  must_change_password: Generated<boolean>;
+  totp_secret_enc: string | null;
+  totp_enabled: Generated<boolean>;
+  totp_last_step: number | null;
+  roles: Generated<string[]>;
+  jurisdiction: Generated<string[]>;
+  failed_attempts: Generated<number>;
+  locked_until: Timestamp | null;
+  status: Generated<'active' | 'disabled'>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+/** platform/identity */
+export interface EnterprisesTable {
+  id: string;
+  uscc: string;
+  name: string;
+  legal_rep_citizen_id: string;
+  registered_city_id: string | null;
+  created_at: DefaultTimestamp;
+}
+
+/** platform/identity */
+export interface EnterpriseMembersTable {
+  enterprise_id: string;
+  citizen_id: string;
+  role: 'legal_rep' | 'admin' | 'agent';
+  created_at: DefaultTimestamp;
+}
+
+/** platform/identity */
+export interface SessionsTable {
+  token_hash: string;
+  principal_kind: 'citizen' | 'staff';
+  principal_id: string;
+  acting_for: string | null;
+  csrf_token: string;
+  second_factor: Generated<boolean>;
+  method: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  idle_expires_at: Timestamp;
+  absolute_expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+/** platform/identity */
+export interface ApiKeysTable {
+  id: string;
+  city_id: string;
+  name: string;
+  prefix: string;
+  secret_hash: string;
+  scopes: string[];
+  department_id: string | null;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+/** platform/identity (consent) */
+export interface PrivacyNoticesTable {
+  kind: 'privacy' | 'location' | 'biometric';
+  version: number;
+  title_zh: string;
+  title_en: string;
+  body_zh: string;
+  body_en: string;
+  published_at: DefaultTimestamp;
+}
+
+/** platform/identity (consent) */
+export interface ConsentsTable {
+  id: string;
+  citizen_id: string;
+  kind: 'privacy' | 'location' | 'biometric';
+  version: number;
+  granted_at: Timestamp;
+  withdrawn_at: Timestamp | null;
+}
+
+/** platform/audit */
+export interface AuditLogTable {
+  seq: number;
+  id: string;
+  at: Timestamp;
+  actor_kind: string;
+  actor_id: string | null;
+  acting_for: string | null;
+  action: string;
+  subject_kind: string | null;
+  subject_id: string | null;
+  person_id: string | null;
+  purpose: string | null;
+  city_id: string | null;
+  request_id: string | null;
+  outcome: 'success' | 'denied' | 'failure';
+  details: Json<Record<string, unknown>>;
+  prev_hash: string;
+  hash: string;
+}
+
+/** platform/audit */
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
 /** Every table OneCity owns. */
 export interface Database {
+  citizens: CitizensTable;
+  otp_challenges: OtpChallengesTable;
+  dev_mailbox: DevMailboxTable;
+  passkeys: PasskeysTable;
+  webauthn_challenges: WebauthnChallengesTable;
+  staff: StaffTable;
+  enterprises: EnterprisesTable;
+  enterprise_members: EnterpriseMembersTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  privacy_notices: PrivacyNoticesTable;
+  consents: ConsentsTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
   tenants: TenantsTable;
   departments: DepartmentsTable;
   zones: ZonesTable;

@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ResolvedPoint, Zone, ZoneFeatureCollection, ZoneLevel, ZoneList, type ZoneSummary } from '#contracts';
 import { AppError } from '../http/errors.ts';
+import { access } from '../identity/access.ts';
 import { CityParams, cityOf, cityScope } from '../tenancy/scope.ts';
 import { findZone, listZones, listZonesWithGeometry, resolvePoint, type ZoneFilter } from './repository.ts';
 
@@ -59,6 +60,7 @@ export async function geoRoutes(app: FastifyInstance) {
   r.get(
     '/cities/:city/zones',
     {
+      config: { access: access.public() },
       schema: {
         tags: ['geo'],
         summary: "The city's zones without boundaries, ordered by code; filter by level and parent",
@@ -76,6 +78,7 @@ export async function geoRoutes(app: FastifyInstance) {
   r.get(
     '/cities/:city/zones.geojson',
     {
+      config: { access: access.public() },
       schema: {
         tags: ['geo'],
         summary: 'Zones of one level as a GeoJSON FeatureCollection for a map layer (feature id = zone code)',
@@ -109,6 +112,7 @@ export async function geoRoutes(app: FastifyInstance) {
   r.get(
     '/cities/:city/zones/:code',
     {
+      config: { access: access.public() },
       schema: {
         tags: ['geo'],
         summary: 'One zone of the city with its boundary (404 ZONE_NOT_FOUND if the city has no such code)',
@@ -126,6 +130,7 @@ export async function geoRoutes(app: FastifyInstance) {
   r.get(
     '/cities/:city/geo/resolve',
     {
+      config: { access: access.public() },
       schema: {
         tags: ['geo'],
         summary:

@@ -28,6 +28,32 @@ export const errorCatalog = {
     status: 401,
     title: { 'zh-CN': '请先登录', en: 'Please sign in first' },
   },
+  SESSION_EXPIRED: {
+    status: 401,
+    title: { 'zh-CN': '登录已过期，请重新登录', en: 'Your session has expired; please sign in again' },
+  },
+  SECOND_FACTOR_REQUIRED: {
+    status: 403,
+    title: {
+      'zh-CN': '请先完成第二重身份验证（动态口令或通行密钥）',
+      en: 'Complete the second factor (one-time password or passkey) first',
+    },
+  },
+  PASSWORD_CHANGE_REQUIRED: {
+    status: 403,
+    title: { 'zh-CN': '首次登录请先修改密码', en: 'Change your password before going on' },
+  },
+  CSRF_TOKEN_INVALID: {
+    status: 403,
+    title: {
+      'zh-CN': '请求缺少有效的防伪令牌（X-CSRF-Token），请刷新页面后重试',
+      en: 'The request lacks a valid anti-forgery token (X-CSRF-Token); reload the page and try again',
+    },
+  },
+  API_KEY_INVALID: {
+    status: 401,
+    title: { 'zh-CN': 'API 密钥无效或已吊销', en: 'The API key is invalid or revoked' },
+  },
   FORBIDDEN: {
     status: 403,
     title: { 'zh-CN': '您无权执行此操作', en: 'You are not allowed to do this' },

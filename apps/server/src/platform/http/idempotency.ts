@@ -142,8 +142,9 @@ export const idempotencyPlugin = fp(
   async (app: FastifyInstance) => {
     app.decorateRequest('idempotencyReservation', null);
     app.decorateRequest('idempotencyScope', function (this: FastifyRequest) {
-      // Until someone signs in, a caller is their network address; the identity layer narrows this.
-      return `ip:${this.ip}`;
+      // The signed-in account or API key (set by the identity layer); anonymous callers by address.
+      const p = (this as { principal?: { kind: string; id?: string } }).principal;
+      return p && p.kind !== 'anonymous' && p.id ? `${p.kind}:${p.id}` : `ip:${this.ip}`;
     });
     app.addHook('preHandler', beforeHandler);
     app.addHook('onSend', afterHandler);

@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Department, DepartmentList } from '#contracts';
 import { AppError } from '../http/errors.ts';
+import { access } from '../identity/access.ts';
 import { CityParams, cityOf, cityScope } from '../tenancy/scope.ts';
 import { findDepartment, listDepartments } from './repository.ts';
 
@@ -19,6 +20,7 @@ export async function orgRoutes(app: FastifyInstance) {
   r.get(
     '/cities/:city/departments',
     {
+      config: { access: access.public() },
       schema: {
         tags: ['org'],
         summary: "The city's departments, ordered by code",
@@ -31,6 +33,7 @@ export async function orgRoutes(app: FastifyInstance) {
   r.get(
     '/cities/:city/departments/:code',
     {
+      config: { access: access.public() },
       schema: {
         tags: ['org'],
         summary: 'One department of the city (404 DEPARTMENT_NOT_FOUND if the city has no such code)',

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { City, CityList } from '#contracts';
+import { access } from '../identity/access.ts';
 import { listCities } from './repository.ts';
 import { CityParams, cityOf, cityScope } from './scope.ts';
 
@@ -12,6 +13,7 @@ export async function tenancyRoutes(app: FastifyInstance) {
   r.get(
     '/cities',
     {
+      config: { access: access.public() },
       schema: {
         tags: ['tenancy'],
         summary: 'List the cities, each with its province',
@@ -26,6 +28,7 @@ export async function tenancyRoutes(app: FastifyInstance) {
     scoped.withTypeProvider<ZodTypeProvider>().get(
       '/cities/:city',
       {
+        config: { access: access.public() },
         schema: {
           tags: ['tenancy'],
           summary: 'One city with its province (404 CITY_NOT_FOUND for an unknown id or a province)',

@@ -3,10 +3,31 @@ import { expect, it } from 'vitest';
 import { describeEachDialect } from '../../testing/db.ts';
 
 /**
- * Plumbing tables that are not a city's data. Adding a table here is a decision: every other
- * table belongs to a city and must say which.
+ * Tables that are not one city's data. Adding a table here is a decision: every other table
+ * belongs to a city and must say which. Plumbing: tenants, events, jobs, idempotency,
+ * migrations. Identity is deployment-wide (one sign-in across the province's cities); the
+ * audit log records a city per entry where there is one.
  */
-const NOT_CITY_DATA = ['tenants', 'outbox_events', 'event_inbox', 'jobs', 'idempotency_keys', 'schema_migrations'];
+const NOT_CITY_DATA = [
+  'tenants',
+  'outbox_events',
+  'event_inbox',
+  'jobs',
+  'idempotency_keys',
+  'schema_migrations',
+  'citizens',
+  'otp_challenges',
+  'dev_mailbox',
+  'passkeys',
+  'webauthn_challenges',
+  'sessions',
+  'enterprises',
+  'enterprise_members',
+  'privacy_notices',
+  'consents',
+  'audit_log',
+  'audit_head',
+];
 
 describeEachDialect('tenancy in the schema', (ctx) => {
   it('gives every domain table a mandatory city_id that refers to a tenant', async () => {

@@ -1,0 +1,142 @@
+/**
+ * Authentication for every request: the session cookie (citizens, staff) or an API key
+ * (machine clients) becomes `request.principal`; then the route's declared access is enforced,
+ * and cookie-authenticated writes must carry the session's CSRF token.
+ */
+import cookie from '@fastify/cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../http/errors.ts';
+import { accessOf, enforceAccess, requireAccessDeclaration } from './access.ts';
+import { findApiKey } from './api-keys.ts';
+import { anonymous, type EnterpriseRole, type Principal, type StaffRole } from './principal.ts';
+import { findSession, type NewSession, safeEqual, secureCookies, sessionCookieName } from './sessions.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal;
+    /** The raw session token from the cookie, when a live session was found. */
+    sessionToken: string | null;
+    /** The CSRF token of the live session. */
+    csrfToken: string | null;
+  }
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Puts a new session into the response's cookie. */
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, session: NewSession): void {
+  const config = request.server.platform.config;
+  reply.setCookie(sessionCookieName(config), session.token, {
+    path: '/',
+    httpOnly: true,
+    secure: secureCookies(config),
+    sameSite: 'lax',
+    expires: session.absoluteExpiresAt,
+  });
+}
+
+/** Removes the session cookie. */
+export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
+  const config = request.server.platform.config;
+  reply.clearCookie(sessionCookieName(config), {
+    path: '/',
+    httpOnly: true,
+    secure: secureCookies(config),
+    sameSite: 'lax',
+  });
+}
+
+async function principalFromSession(request: FastifyRequest, token: string): Promise<Principal | null> {
+  const { db, config, clock } = request.server.platform;
+  const session = await findSession(db, config, clock.now(), token);
+  if (!session) return null;
+  if (session.kind === 'citizen') {
+    const citizen = await db
+      .selectFrom('citizens')
+      .select(['id', 'status'])
+      .where('id', '=', session.principalId)
+      .executeTakeFirst();
+    if (!citizen || citizen.status !== 'active') return null;
+    let actingFor: { enterpriseId: string; role: EnterpriseRole } | null = null;
+    if (session.actingFor) {
+      const member = await db
+        .selectFrom('enterprise_members')
+        .select(['role'])
+        .where('enterprise_id', '=', session.actingFor)
+        .where('citizen_id', '=', citizen.id)
+        .executeTakeFirst();
+      // Membership withdrawn since the switch: the session falls back to acting for themself.
+      if (member) actingFor = { enterpriseId: session.actingFor, role: member.role };
+    }
+    request.sessionToken = token;
+    request.csrfToken = session.csrfToken;
+    return { kind: 'citizen', id: citizen.id, sessionId: session.tokenHash, actingFor };
+  }
+  const staff = await db
+    .selectFrom('staff')
+    .select(['id', 'city_id', 'department_id', 'roles', 'jurisdiction', 'status', 'must_change_password'])
+    .where('id', '=', session.principalId)
+    .executeTakeFirst();
+  if (!staff || staff.status !== 'active') return null;
+  request.sessionToken = token;
+  request.csrfToken = session.csrfToken;
+  return {
+    kind: 'staff',
+    id: staff.id,
+    sessionId: session.tokenHash,
+    cityId: staff.city_id,
+    departmentId: staff.department_id,
+    roles: staff.roles as StaffRole[],
+    jurisdiction: staff.jurisdiction,
+    secondFactor: session.secondFactor,
+    mustChangePassword: staff.must_change_password,
+  };
+}
+
+function apiKeyFrom(request: FastifyRequest): string | null {
+  const header = request.headers['x-api-key'];
+  if (typeof header === 'string') return header;
+  const auth = request.headers.authorization;
+  if (typeof auth === 'string' && auth.startsWith('Bearer ock_')) return auth.slice('Bearer '.length);
+  return null;
+}
+
+/** Installs authentication, access enforcement and CSRF protection for the whole app. */
+export const authPlugin = fp(
+  async (app: FastifyInstance) => {
+    await app.register(cookie);
+    // Set for every request in onRequest below (Fastify forbids object defaults on decorators).
+    app.decorateRequest('principal', null as never);
+    app.decorateRequest('sessionToken', null);
+    app.decorateRequest('csrfToken', null);
+    app.addHook('onRoute', requireAccessDeclaration);
+
+    app.addHook('onRequest', async (request, reply) => {
+      request.principal = anonymous;
+      const key = apiKeyFrom(request);
+      if (key) {
+        const found = await findApiKey(app.platform.db, app.platform.clock.now(), key);
+        if (!found) throw new AppError('API_KEY_INVALID');
+        request.principal = found;
+        return;
+      }
+      const token = request.cookies[sessionCookieName(app.platform.config)];
+      if (!token) return;
+      const principal = await principalFromSession(request, token);
+      if (principal) request.principal = principal;
+      else clearSessionCookie(request, reply);
+    });
+
+    app.addHook('preValidation', async (request) => {
+      enforceAccess(accessOf(request), request.principal);
+      if (UNSAFE.has(request.method) && request.sessionToken) {
+        const sent = request.headers['x-csrf-token'];
+        if (typeof sent !== 'string' || !request.csrfToken || !safeEqual(sent, request.csrfToken)) {
+          throw new AppError('CSRF_TOKEN_INVALID');
+        }
+      }
+    });
+  },
+  { name: 'onecity-auth', dependencies: ['onecity-idempotency'] },
+);

@@ -1,0 +1,205 @@
+/**
+ * Sessions: a random token in an HttpOnly cookie, only its SHA-256 in the database; idle and
+ * absolute time-outs per kind of account; a CSRF token per session; rotation at sign-in and
+ * on any change of privilege; sign out here or everywhere.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config.ts';
+import type { Database } from '../db/schema.ts';
+
+/** The session cookie's name (`__Host-` prefixed when served over HTTPS). */
+export function sessionCookieName(config: Config): string {
+  return config.http.publicUrl.startsWith('https://') ? '__Host-oc_session' : 'oc_session';
+}
+
+/** Whether cookies carry the Secure flag: always, except plain-http hosts other than loopback. */
+export function secureCookies(config: Config): boolean {
+  const url = new URL(config.http.publicUrl);
+  return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
+/** SHA-256 of a token, as stored. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+/** Compares two strings in constant time (for codes and tokens). */
+export function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** A newly created session: the token goes into the cookie, the CSRF token to the client. */
+export interface NewSession {
+  token: string;
+  tokenHash: string;
+  csrfToken: string;
+  idleExpiresAt: Date;
+  absoluteExpiresAt: Date;
+}
+
+/** What a session is for. */
+export interface SessionSubject {
+  kind: 'citizen' | 'staff';
+  id: string;
+  method: string;
+  secondFactor?: boolean;
+  actingFor?: string | null;
+}
+
+/** Creates a session (and revokes `replacing`, the one in the caller's cookie, if any). */
+export async function createSession(
+  db: Kysely<Database>,
+  config: Config,
+  now: Date,
+  subject: SessionSubject,
+  replacing?: string | null,
+): Promise<NewSession> {
+  const limits = config.sessions[subject.kind];
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(24).toString('base64url');
+  const tokenHash = hashToken(token);
+  const idleExpiresAt = new Date(now.getTime() + limits.idleMs);
+  const absoluteExpiresAt = new Date(now.getTime() + limits.maxMs);
+  if (replacing) {
+    await db
+      .updateTable('sessions')
+      .set({ revoked_at: now })
+      .where('token_hash', '=', hashToken(replacing))
+      .where('revoked_at', 'is', null)
+      .execute();
+  }
+  await db
+    .insertInto('sessions')
+    .values({
+      token_hash: tokenHash,
+      principal_kind: subject.kind,
+      principal_id: subject.id,
+      acting_for: subject.actingFor ?? null,
+      csrf_token: csrfToken,
+      second_factor: subject.secondFactor ?? false,
+      method: subject.method,
+      created_at: now,
+      last_seen_at: now,
+      idle_expires_at: idleExpiresAt > absoluteExpiresAt ? absoluteExpiresAt : idleExpiresAt,
+      absolute_expires_at: absoluteExpiresAt,
+    })
+    .execute();
+  return { token, tokenHash, csrfToken, idleExpiresAt, absoluteExpiresAt };
+}
+
+/**
+ * Replaces the session behind `token` with a new one carrying `changes` (privilege change:
+ * second factor passed, acting for an enterprise). The old token stops working at once.
+ */
+export async function rotateSession(
+  db: Kysely<Database>,
+  config: Config,
+  now: Date,
+  token: string,
+  changes: { secondFactor?: boolean; actingFor?: string | null; method?: string },
+): Promise<NewSession | null> {
+  const current = await db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('token_hash', '=', hashToken(token))
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!current) return null;
+  const next = await createSession(
+    db,
+    config,
+    now,
+    {
+      kind: current.principal_kind,
+      id: current.principal_id,
+      method: changes.method ?? current.method,
+      secondFactor: changes.secondFactor ?? current.second_factor,
+      actingFor: changes.actingFor === undefined ? current.acting_for : changes.actingFor,
+    },
+    token,
+  );
+  // Rotation keeps the absolute limit of the original sign-in.
+  await db
+    .updateTable('sessions')
+    .set({ absolute_expires_at: current.absolute_expires_at })
+    .where('token_hash', '=', next.tokenHash)
+    .execute();
+  return { ...next, absoluteExpiresAt: current.absolute_expires_at };
+}
+
+/** A live session as the auth layer needs it. */
+export interface LiveSession {
+  tokenHash: string;
+  kind: 'citizen' | 'staff';
+  principalId: string;
+  actingFor: string | null;
+  csrfToken: string;
+  secondFactor: boolean;
+}
+
+/** How often a busy session's idle deadline is pushed forward (one write per minute at most). */
+const TOUCH_EVERY_MS = 60_000;
+
+/** The live session behind `token`, extending its idle deadline; null when unknown, revoked or expired. */
+export async function findSession(
+  db: Kysely<Database>,
+  config: Config,
+  now: Date,
+  token: string,
+): Promise<LiveSession | null> {
+  const tokenHash = hashToken(token);
+  const row = await db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) return null;
+  if (row.idle_expires_at <= now || row.absolute_expires_at <= now) return null;
+  if (now.getTime() - row.last_seen_at.getTime() >= TOUCH_EVERY_MS) {
+    const idle = new Date(now.getTime() + config.sessions[row.principal_kind].idleMs);
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: now, idle_expires_at: idle > row.absolute_expires_at ? row.absolute_expires_at : idle })
+      .where('token_hash', '=', tokenHash)
+      .execute();
+  }
+  return {
+    tokenHash,
+    kind: row.principal_kind,
+    principalId: row.principal_id,
+    actingFor: row.acting_for,
+    csrfToken: row.csrf_token,
+    secondFactor: row.second_factor,
+  };
+}
+
+/** Revokes one session. */
+export async function revokeSession(db: Kysely<Database>, now: Date, tokenHash: string): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+/** Revokes every session of one account ("sign out everywhere"); returns how many. */
+export async function revokeAllSessions(
+  db: Kysely<Database>,
+  now: Date,
+  kind: 'citizen' | 'staff',
+  principalId: string,
+): Promise<number> {
+  const result = await db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('principal_kind', '=', kind)
+    .where('principal_id', '=', principalId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
