@@ -7,6 +7,8 @@ import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { seedDemo } from '../flows/seed-demo.ts';
 import { startServer, stopOnSignals } from '../main.ts';
+import { verifyAuditLog } from '../platform/audit/audit.ts';
+import { formatVerification } from '../platform/audit/cli.ts';
 import { DataDirLockedError } from '../platform/db/data-dir-lock.ts';
 import { openDatabase } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrate.ts';
@@ -18,6 +20,7 @@ Usage:
                             start the platform (migrates first; --seed-demo seeds the demo city if missing)
   onecity migrate           apply pending database migrations and exit
   onecity seed --demo       seed the demo province and cities (idempotent) and exit
+  onecity audit verify      check the audit log's hash chain; exit 1 and name every bad entry
   onecity help              this text
 
 Configuration comes from ONECITY_* environment variables (see README.md).`;
@@ -42,7 +45,7 @@ async function withDatabase<T>(cfg: Config, fn: (h: Awaited<ReturnType<typeof op
 
 async function main(argv: string[]) {
   const [command = 'help', ...rest] = argv;
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: rest,
     options: {
       role: { type: 'string' },
@@ -51,6 +54,7 @@ async function main(argv: string[]) {
       port: { type: 'string' },
     },
     strict: true,
+    allowPositionals: true,
   });
   switch (command) {
     case 'start': {
@@ -82,6 +86,17 @@ async function main(argv: string[]) {
         return seedDemo(h.db);
       });
       process.stdout.write(`demo city seeded: ${JSON.stringify(summary)}\n`);
+      return;
+    }
+    case 'audit': {
+      if (positionals[0] !== 'verify') fail('onecity audit: say what to do: verify');
+      const cfg = config({});
+      const result = await withDatabase(cfg, async (h) => {
+        await migrate(h);
+        return verifyAuditLog(h.db, cfg.secrets.auditKey);
+      });
+      process.stdout.write(`${formatVerification(result)}\n`);
+      if (!result.ok) process.exit(1);
       return;
     }
     case 'help':

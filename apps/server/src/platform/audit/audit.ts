@@ -34,8 +34,8 @@ export interface AuditContext {
 
 const GENESIS = 'genesis';
 
+/** What the chain hash covers. Not `seq`: the chain itself is the order, so a moved entry shows as moved. */
 interface HashedFields {
-  seq: number;
   id: string;
   at: string;
   actor_kind: string;
@@ -82,7 +82,6 @@ export async function appendAudit(
     .executeTakeFirstOrThrow();
   const actor = actorOf(context.principal);
   const fields: HashedFields = {
-    seq: head.seq,
     id: uuidv7(),
     at: context.at.toISOString(),
     actor_kind: actor.kind,
@@ -103,6 +102,7 @@ export async function appendAudit(
     .insertInto('audit_log')
     .values({
       ...fields,
+      seq: head.seq,
       outcome: fields.outcome as 'success' | 'denied' | 'failure',
       details: JSON.stringify(fields.details),
       prev_hash: head.hash,
@@ -129,13 +129,28 @@ export interface AuditVerification {
 
 /** Walks the whole log in order and reports every place where the chain does not hold. */
 export async function verifyAuditLog(db: Kysely<Database>, key: Buffer, batch = 2000): Promise<AuditVerification> {
+  // First pass: where each hash sits, so that an entry whose predecessor is elsewhere in the
+  // log can be told apart (moved) from one whose predecessor is gone (deleted).
+  const position = new Map<string, number>();
+  for (let after = 0; ; ) {
+    const rows = await db
+      .selectFrom('audit_log')
+      .select(['seq', 'hash'])
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(batch * 5)
+      .execute();
+    if (rows.length === 0) break;
+    for (const r of rows) position.set(r.hash, r.seq);
+    after = rows[rows.length - 1]?.seq ?? after;
+  }
+
   const problems: AuditProblem[] = [];
   let expectedSeq = 1;
   let prevHash = GENESIS;
   let lastSeq = 0;
   let entries = 0;
-  // Hashes seen so far, to tell a moved (reordered) entry from an inserted one.
-  const seen = new Map<string, number>();
+  let pendingInsert: { seq: number; before: string } | null = null;
   for (;;) {
     const rows = await db
       .selectFrom('audit_log')
@@ -147,60 +162,96 @@ export async function verifyAuditLog(db: Kysely<Database>, key: Buffer, batch = 
     if (rows.length === 0) break;
     for (const row of rows) {
       entries++;
-      const fields: HashedFields = {
-        seq: row.seq,
-        id: row.id,
-        at: row.at.toISOString(),
-        actor_kind: row.actor_kind,
-        actor_id: row.actor_id,
-        acting_for: row.acting_for,
-        action: row.action,
-        subject_kind: row.subject_kind,
-        subject_id: row.subject_id,
-        person_id: row.person_id,
-        purpose: row.purpose,
-        city_id: row.city_id,
-        request_id: row.request_id,
-        outcome: row.outcome,
-        details: row.details,
-      };
-      const recomputed = chainHash(key, row.prev_hash, fields);
-      if (row.seq !== expectedSeq) {
+      const valid = chainHash(key, row.prev_hash, fieldsOf(row)) === row.hash;
+      if (pendingInsert) {
+        // The entry before this one did not verify. If this one continues the chain from the
+        // entry before that, the bad one was slipped in; otherwise it was edited in place.
+        const inserted = row.prev_hash === pendingInsert.before;
         problems.push({
-          seq: row.seq,
-          kind: row.seq > expectedSeq ? 'deleted' : 'inserted',
-          detail:
-            row.seq > expectedSeq
-              ? `entries ${expectedSeq}..${row.seq - 1} are missing`
-              : `entry ${row.seq} appears out of sequence`,
+          seq: pendingInsert.seq,
+          kind: inserted ? 'inserted' : 'edited',
+          detail: inserted
+            ? `entry ${pendingInsert.seq} was added outside the log`
+            : `entry ${pendingInsert.seq} was changed after it was written`,
         });
-      } else if (recomputed !== row.hash) {
-        problems.push({ seq: row.seq, kind: 'edited', detail: `entry ${row.seq} does not match its hash` });
-      } else if (row.prev_hash !== prevHash) {
-        const moved = seen.has(row.prev_hash) || [...seen.values()].length === 0;
-        problems.push({
-          seq: row.seq,
-          kind: moved ? 'reordered' : 'inserted',
-          detail: `entry ${row.seq} does not follow entry ${row.seq - 1}`,
-        });
+        if (inserted) prevHash = pendingInsert.before;
+        pendingInsert = null;
       }
-      seen.set(row.hash, row.seq);
+      if (row.seq !== expectedSeq && row.seq > expectedSeq) {
+        problems.push({
+          seq: expectedSeq,
+          kind: 'deleted',
+          detail: `entries ${expectedSeq}..${row.seq - 1} are missing`,
+        });
+      } else if (!valid) {
+        pendingInsert = { seq: row.seq, before: prevHash };
+      } else if (row.prev_hash !== prevHash && !problems.some((p) => p.kind === 'deleted' && p.seq === expectedSeq)) {
+        const movedFrom = position.get(row.prev_hash);
+        problems.push(
+          movedFrom !== undefined || row.prev_hash === GENESIS
+            ? {
+                seq: row.seq,
+                kind: 'reordered',
+                detail: `entry ${row.seq} was moved: it follows entry ${movedFrom ?? 0}`,
+              }
+            : { seq: row.seq, kind: 'deleted', detail: `the entry before ${row.seq} is missing` },
+        );
+      }
       prevHash = row.hash;
       expectedSeq = row.seq + 1;
       lastSeq = row.seq;
     }
   }
-  const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
-  if (head && (head.seq !== lastSeq || head.hash !== prevHash)) {
-    const kind = head.seq > lastSeq ? 'truncated' : 'inserted';
+  if (pendingInsert) {
     problems.push({
-      seq: head.seq > lastSeq ? lastSeq + 1 : lastSeq,
-      kind,
-      detail:
-        head.seq > lastSeq
-          ? `the log ends at entry ${lastSeq} but ${head.seq} were written`
-          : `entry ${lastSeq} was not written through the log`,
+      seq: pendingInsert.seq,
+      kind: 'edited',
+      detail: `entry ${pendingInsert.seq} was changed after it was written`,
     });
   }
+  const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+  if (head && head.seq > lastSeq) {
+    problems.push({
+      seq: lastSeq + 1,
+      kind: 'truncated',
+      detail: `the log ends at entry ${lastSeq} but ${head.seq} were written`,
+    });
+  } else if (head && (head.seq < lastSeq || (head.hash !== prevHash && problems.length === 0))) {
+    problems.push({ seq: lastSeq, kind: 'inserted', detail: `entry ${lastSeq} was not written through the log` });
+  }
   return { ok: problems.length === 0, entries, problems };
+}
+
+function fieldsOf(row: {
+  id: string;
+  at: Date;
+  actor_kind: string;
+  actor_id: string | null;
+  acting_for: string | null;
+  action: string;
+  subject_kind: string | null;
+  subject_id: string | null;
+  person_id: string | null;
+  purpose: string | null;
+  city_id: string | null;
+  request_id: string | null;
+  outcome: string;
+  details: Record<string, unknown>;
+}): HashedFields {
+  return {
+    id: row.id,
+    at: row.at.toISOString(),
+    actor_kind: row.actor_kind,
+    actor_id: row.actor_id,
+    acting_for: row.acting_for,
+    action: row.action,
+    subject_kind: row.subject_kind,
+    subject_id: row.subject_id,
+    person_id: row.person_id,
+    purpose: row.purpose,
+    city_id: row.city_id,
+    request_id: row.request_id,
+    outcome: row.outcome,
+    details: row.details,
+  };
 }
