@@ -7,12 +7,23 @@ import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../http/errors.ts';
-import { accessOf, enforceAccess, requireAccessDeclaration } from './access.ts';
+import { type Access, accessOf, enforceAccess, requireAccessDeclaration } from './access.ts';
 import { findApiKey } from './api-keys.ts';
 import { anonymous, type EnterpriseRole, type Principal, type StaffRole } from './principal.ts';
 import { findSession, type NewSession, safeEqual, secureCookies, sessionCookieName } from './sessions.ts';
 
+/** One registered API route and who may call it (for the authorization matrix and the fuzzer). */
+export interface CatalogRoute {
+  method: string;
+  url: string;
+  access: Access;
+}
+
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every `/api/` route with its declared access, in registration order. */
+    routeCatalog: CatalogRoute[];
+  }
   interface FastifyRequest {
     principal: Principal;
     /** The raw session token from the cookie, when a live session was found. */
@@ -110,7 +121,15 @@ export const authPlugin = fp(
     app.decorateRequest('principal', null as never);
     app.decorateRequest('sessionToken', null);
     app.decorateRequest('csrfToken', null);
-    app.addHook('onRoute', requireAccessDeclaration);
+    app.decorate('routeCatalog', [] as CatalogRoute[]);
+    app.addHook('onRoute', (route) => {
+      requireAccessDeclaration(route);
+      if (!route.url.startsWith('/api/') || !route.config?.access) return;
+      for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
+        if (method === 'HEAD') continue;
+        app.routeCatalog.push({ method, url: route.url, access: route.config.access });
+      }
+    });
 
     app.addHook('onRequest', async (request, reply) => {
       request.principal = anonymous;

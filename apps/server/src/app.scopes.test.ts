@@ -1,0 +1,184 @@
+/**
+ * The authorization matrix: every API route the app registers × every kind of caller, with the
+ * answer each must get. A route added without an entry here fails this test, so nobody ships
+ * an endpoint whose access was never decided.
+ *
+ * Expectations: a status code, or 'allow' (access granted: anything but 401/403, e.g. 200,
+ * or 400 for the deliberately empty body).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { uuidv7 } from 'uuidv7';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import type { Database } from './platform/db/schema.ts';
+import { createSession } from './platform/identity/sessions.ts';
+import { ManualClock } from './platform/time/clock.ts';
+import { describeEachDialect } from './testing/db.ts';
+import { signedInCitizen, signedInStaff, type TestSignIn } from './testing/identity.ts';
+
+const ACTORS = [
+  'anonymous',
+  'citizenA',
+  'citizenB',
+  'enterpriseMember',
+  'staffX',
+  'staffY',
+  'staffOutside',
+  'platformAdmin',
+] as const;
+type Actor = (typeof ACTORS)[number];
+type Expectation = 'allow' | number;
+
+/** The callers of one matrix row, freshly signed in, and the resources they own. */
+interface Cast {
+  headers: Record<Actor, { read: Record<string, string>; write: Record<string, string> }>;
+  ids: Record<Actor, string | null>;
+  enterpriseId: string;
+}
+
+interface Row {
+  /** Path parameters besides `:city` (lingnan unless given). */
+  params?: (cast: Cast) => Record<string, string>;
+  query?: string;
+  body?: (cast: Cast) => unknown;
+  expect: Record<Actor, Expectation>;
+}
+
+const everyone = (e: Expectation): Record<Actor, Expectation> =>
+  Object.fromEntries(ACTORS.map((a) => [a, e])) as Record<Actor, Expectation>;
+
+/** Who may do what. One entry per `METHOD /path` the app registers. */
+const matrix: Record<string, Row> = {
+  'GET /api/v1/cities': { expect: everyone(200) },
+  'GET /api/v1/cities/:city': { expect: everyone(200) },
+  'GET /api/v1/cities/:city/zones': { expect: everyone(200) },
+  'GET /api/v1/cities/:city/zones.geojson': { query: 'level=district', expect: everyone(200) },
+  'GET /api/v1/cities/:city/zones/:code': { params: () => ({ code: 'LN-01' }), expect: everyone(200) },
+  'GET /api/v1/cities/:city/geo/resolve': { query: 'lat=23.13&lon=113.3', expect: everyone(200) },
+  'GET /api/v1/cities/:city/departments': { expect: everyone(200) },
+  'GET /api/v1/cities/:city/departments/:code': { params: () => ({ code: 'water' }), expect: everyone(200) },
+};
+
+async function castFor(db: Kysely<Database>, config: Config, clock: ManualClock): Promise<Cast> {
+  const citizenA = await signedInCitizen(db, config, clock);
+  const citizenB = await signedInCitizen(db, config, clock);
+  const memberPerson = await signedInCitizen(db, config, clock);
+  const enterpriseId = uuidv7();
+  await db
+    .insertInto('enterprises')
+    .values({
+      id: enterpriseId,
+      uscc: `91440100MA${uuidv7().replaceAll('-', '').slice(-7).toUpperCase()}X`,
+      name: 'Lingnan Noodle House Ltd.',
+      legal_rep_citizen_id: memberPerson.id,
+      registered_city_id: 'lingnan',
+    })
+    .execute();
+  await db
+    .insertInto('enterprise_members')
+    .values({ enterprise_id: enterpriseId, citizen_id: memberPerson.id, role: 'legal_rep' })
+    .execute();
+  const acting = await createSession(db, config, clock.now(), {
+    kind: 'citizen',
+    id: memberPerson.id,
+    method: 'test',
+    actingFor: enterpriseId,
+  });
+  const enterpriseMember: TestSignIn = {
+    ...memberPerson,
+    cookie: memberPerson.cookie.replace(/=.*/, `=${acting.token}`),
+    csrf: acting.csrfToken,
+    read: { cookie: memberPerson.cookie.replace(/=.*/, `=${acting.token}`) },
+    write: { cookie: memberPerson.cookie.replace(/=.*/, `=${acting.token}`), 'x-csrf-token': acting.csrfToken },
+  };
+  const district = async (code: string) =>
+    (
+      await db
+        .selectFrom('zones')
+        .select('id')
+        .where('city_id', '=', 'lingnan')
+        .where('code', '=', code)
+        .executeTakeFirstOrThrow()
+    ).id;
+  const inside = [await district('LN-01')];
+  const staffX = await signedInStaff(db, config, clock, {
+    departmentCode: 'urban-management',
+    roles: ['clerk', 'supervisor'],
+    jurisdiction: inside,
+  });
+  const staffY = await signedInStaff(db, config, clock, {
+    departmentCode: 'water',
+    roles: ['clerk', 'supervisor'],
+    jurisdiction: inside,
+  });
+  const staffOutside = await signedInStaff(db, config, clock, {
+    departmentCode: 'urban-management',
+    roles: ['clerk'],
+    jurisdiction: [await district('LN-02')],
+  });
+  const platformAdmin = await signedInStaff(db, config, clock, {
+    departmentCode: 'gov-services-data',
+    roles: ['platform_admin'],
+  });
+  const signed = { citizenA, citizenB, enterpriseMember, staffX, staffY, staffOutside, platformAdmin };
+  const headers = { anonymous: { read: {}, write: {} } } as Cast['headers'];
+  const ids = { anonymous: null } as Cast['ids'];
+  for (const [actor, s] of Object.entries(signed)) {
+    headers[actor as Actor] = { read: s.read, write: s.write };
+    ids[actor as Actor] = s.id;
+  }
+  return { headers, ids, enterpriseId };
+}
+
+describeEachDialect(
+  'authorization matrix',
+  (ctx) => {
+    let app: FastifyInstance;
+    const clock = new ManualClock('2026-06-01T02:00:00Z');
+
+    beforeAll(async () => {
+      app = await buildApp(ctx.config(), { database: ctx.handle(), clock });
+      await app.ready();
+    });
+    afterAll(async () => {
+      await app.close();
+    });
+
+    it('has an entry for every API route', () => {
+      const missing = app.routeCatalog.map((r) => `${r.method} ${r.url}`).filter((key) => !(key in matrix));
+      expect(missing, 'routes without an authorization decision in app.scopes.test.ts').toEqual([]);
+      const stale = Object.keys(matrix).filter((key) => !app.routeCatalog.some((r) => `${r.method} ${r.url}` === key));
+      expect(stale, 'matrix entries for routes that no longer exist').toEqual([]);
+    });
+
+    it('gives every caller the answer the matrix says', async () => {
+      const failures: string[] = [];
+      for (const route of app.routeCatalog) {
+        const row = matrix[`${route.method} ${route.url}`];
+        if (!row) continue;
+        const cast = await castFor(ctx.handle().db, app.platform.config, clock);
+        const params: Record<string, string> = { city: 'lingnan', ...(row.params?.(cast) ?? {}) };
+        let url = route.url.replace(/:(\w+)/g, (_m, name: string) => encodeURIComponent(params[name] ?? `no-${name}`));
+        if (row.query) url += `?${row.query}`;
+        for (const actor of ACTORS) {
+          const write = route.method !== 'GET';
+          const res = await app.inject({
+            method: route.method as 'GET',
+            url,
+            headers: write ? cast.headers[actor].write : cast.headers[actor].read,
+            ...(write ? { payload: (row.body?.(cast) ?? {}) as object } : {}),
+          });
+          const wanted = row.expect[actor];
+          const ok = wanted === 'allow' ? res.statusCode !== 401 && res.statusCode !== 403 : res.statusCode === wanted;
+          if (res.statusCode >= 500) failures.push(`${route.method} ${url} as ${actor}: ${res.statusCode} ${res.body}`);
+          else if (!ok)
+            failures.push(`${route.method} ${route.url} as ${actor}: got ${res.statusCode}, want ${wanted}`);
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+  },
+  'demo',
+);
