@@ -17,13 +17,15 @@ import { migrate } from './platform/db/migrate.ts';
 import type { Database } from './platform/db/schema.ts';
 import { createEventSystem, type EventSystem } from './platform/events/index.ts';
 import { geoRoutes } from './platform/geo/routes.ts';
+import { AppError } from './platform/http/errors.ts';
 import { healthRoutes } from './platform/http/health.ts';
 import { idempotencyPlugin } from './platform/http/idempotency.ts';
 import { metricsPlugin } from './platform/http/metrics.ts';
-import { installProblemHandlers, requestLocale } from './platform/http/problem.ts';
+import { frameworkProblem, installProblemHandlers, requestLocale } from './platform/http/problem.ts';
 import { securityHeaders } from './platform/http/security-headers.ts';
 import { zodValidatorCompiler } from './platform/http/validation.ts';
 import { authPlugin } from './platform/identity/auth.ts';
+import { oidcProvider } from './platform/identity/oidc/mount.ts';
 import { createPiiVault, type PiiVault } from './platform/identity/pii.ts';
 import { identityRoutes } from './platform/identity/routes.ts';
 import { createJobSystem, type JobSystem } from './platform/jobs/index.ts';
@@ -133,6 +135,7 @@ async function assemble(
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : uuidv7();
     },
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors: frameworkProblem,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
   app.setValidatorCompiler(zodValidatorCompiler);
@@ -168,6 +171,8 @@ async function assemble(
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // No text a citizen types contains NUL, and databases refuse it: stop it at the door.
+    if (request.url.includes('%00') || request.url.includes('\u0000')) throw new AppError('BAD_URL');
   });
   app.addHook('onSend', async (request, reply, payload) => {
     if (!reply.hasHeader('content-language')) reply.header('content-language', requestLocale(request));
@@ -218,6 +223,8 @@ async function assemble(
   await app.register(authPlugin);
   await app.register(healthRoutes);
   await registerApi(app);
+  // The OpenID Provider lives at /oidc, outside /api/v1: its URLs are published in discovery.
+  await app.register(oidcProvider);
   return app;
 }
 

@@ -92,6 +92,14 @@ export const errorCatalog = {
     status: 400,
     title: { 'zh-CN': '区域边界不是有效的 GeoJSON 多边形', en: 'The zone boundary is not a valid GeoJSON polygon' },
   },
+  URI_TOO_LONG: {
+    status: 414,
+    title: { 'zh-CN': '请求地址中的参数过长', en: 'A parameter in the request URL is too long' },
+  },
+  BAD_URL: {
+    status: 400,
+    title: { 'zh-CN': '请求地址无效', en: 'The request URL is not valid' },
+  },
   METHOD_NOT_ALLOWED: {
     status: 405,
     title: { 'zh-CN': '该接口不支持 {method} 方法', en: 'This endpoint does not accept {method}' },
@@ -139,6 +147,182 @@ export const errorCatalog = {
   RATE_LIMITED: {
     status: 429,
     title: { 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
+  },
+  // Staff accounts, API keys, enterprises, staff reading citizens' data.
+  SIGN_IN_FAILED: {
+    status: 401,
+    title: { 'zh-CN': '用户名或密码不正确', en: 'The user name or password is not correct' },
+  },
+  ACCOUNT_LOCKED: {
+    status: 423,
+    title: {
+      'zh-CN': '验证失败次数过多，账户已暂时锁定，请 {minutes} 分钟后再试',
+      en: 'Too many failed attempts: the account is locked; try again in {minutes} minutes',
+    },
+  },
+  PASSWORD_INCORRECT: {
+    status: 400,
+    title: { 'zh-CN': '当前密码不正确', en: 'The current password is not correct' },
+  },
+  PASSWORD_TOO_WEAK: {
+    status: 400,
+    title: {
+      'zh-CN': '新密码至少需要 {min} 个字符，且不能与用户名或当前密码相同',
+      en: 'The new password needs at least {min} characters and must differ from the user name and the current password',
+    },
+  },
+  TOTP_CODE_INVALID: {
+    status: 400,
+    title: {
+      'zh-CN': '动态口令不正确或已使用过，请输入验证器中的最新口令',
+      en: 'The one-time code is wrong or was already used; enter the latest code from your authenticator',
+    },
+  },
+  TOTP_NOT_ENROLLED: {
+    status: 409,
+    title: { 'zh-CN': '尚未绑定动态口令验证器，请先绑定', en: 'No authenticator is set up yet; set one up first' },
+  },
+  TOTP_ALREADY_ENROLLED: {
+    status: 409,
+    title: {
+      'zh-CN': '已绑定动态口令验证器；如需更换，请联系管理员重置',
+      en: 'An authenticator is already set up; ask an administrator to reset it to change it',
+    },
+  },
+  USERNAME_TAKEN: {
+    status: 409,
+    title: { 'zh-CN': '用户名“{username}”已被使用', en: 'The user name "{username}" is already taken' },
+  },
+  USCC_INVALID: {
+    status: 400,
+    title: {
+      'zh-CN': '统一社会信用代码无效：须为 18 位且校验位正确',
+      en: 'The unified social credit code is not valid: it needs 18 characters and a correct check character',
+    },
+  },
+  ENTERPRISE_EXISTS: {
+    status: 409,
+    title: {
+      'zh-CN': '该统一社会信用代码的企业已登记',
+      en: 'An enterprise with this unified social credit code is already registered',
+    },
+  },
+  ENTERPRISE_NOT_FOUND: {
+    status: 404,
+    title: { 'zh-CN': '找不到该企业', en: 'The enterprise was not found' },
+  },
+  NOT_ENTERPRISE_MEMBER: {
+    status: 403,
+    title: { 'zh-CN': '您不是该企业的成员', en: 'You are not a member of this enterprise' },
+  },
+  ENTERPRISE_ROLE_REQUIRED: {
+    status: 403,
+    title: {
+      'zh-CN': '只有企业的法定代表人或管理员可以管理成员',
+      en: "Only the enterprise's legal representative or an administrator can manage its members",
+    },
+  },
+  LEGAL_REP_CANNOT_CHANGE: {
+    status: 409,
+    title: {
+      'zh-CN': '法定代表人不能被移除或更改角色',
+      en: 'The legal representative cannot be removed or given another role',
+    },
+  },
+  CITIZEN_NOT_FOUND: {
+    status: 404,
+    title: { 'zh-CN': '找不到该市民', en: 'The citizen was not found' },
+  },
+  API_KEY_NOT_FOUND: {
+    status: 404,
+    title: { 'zh-CN': '找不到该 API 密钥，或已吊销', en: 'The API key was not found or is already revoked' },
+  },
+  // Citizens: one-time codes, passkeys, profile, consent.
+  OTP_INVALID: {
+    status: 400,
+    title: {
+      'zh-CN': '验证码不正确或已使用，请检查后重试或重新获取',
+      en: 'The code is wrong or was already used; check it or ask for a new one',
+    },
+  },
+  OTP_EXPIRED: {
+    status: 400,
+    title: { 'zh-CN': '验证码已过期，请重新获取', en: 'The code has expired; ask for a new one' },
+  },
+  OTP_ATTEMPTS_EXHAUSTED: {
+    status: 429,
+    title: {
+      'zh-CN': '验证码输错次数过多，已失效，请重新获取',
+      en: 'Too many wrong tries: this code no longer works; ask for a new one',
+    },
+  },
+  OTP_DELIVERY_UNAVAILABLE: {
+    status: 503,
+    title: {
+      'zh-CN': '短信和邮件发送服务尚未配置，暂时无法发送验证码',
+      en: 'No SMS or e-mail provider is configured, so codes cannot be sent',
+    },
+  },
+  CONTACT_VERIFICATION_REQUIRED: {
+    status: 400,
+    title: {
+      'zh-CN': '更换手机号或邮箱须填写发送到新号码或新邮箱的验证码',
+      en: 'Changing the phone number or e-mail address needs the code sent to the new one',
+    },
+  },
+  NATIONAL_ID_INVALID: {
+    status: 400,
+    title: {
+      'zh-CN': '身份证号码无效：须为 18 位且出生日期和校验位正确',
+      en: 'Invalid national ID number: it needs 18 characters with a valid birth date and check digit',
+    },
+  },
+  PHONE_INVALID: {
+    status: 400,
+    title: { 'zh-CN': '请输入有效的 11 位手机号码', en: 'Enter a valid 11-digit mobile number' },
+  },
+  EMAIL_INVALID: {
+    status: 400,
+    title: { 'zh-CN': '请输入有效的电子邮箱地址', en: 'Enter a valid e-mail address' },
+  },
+  IDENTIFIER_IN_USE: {
+    status: 409,
+    title: {
+      'zh-CN': '该身份证号码、手机号码或电子邮箱已被另一个账户使用',
+      en: 'This national ID number, phone number or e-mail address is already used by another account',
+    },
+  },
+  PASSKEY_VERIFICATION_FAILED: {
+    status: 400,
+    title: {
+      'zh-CN': '通行密钥验证失败，请重试',
+      en: 'The passkey could not be verified; try again',
+    },
+  },
+  PASSKEY_NOT_FOUND: {
+    status: 404,
+    title: { 'zh-CN': '找不到该通行密钥', en: 'No such passkey' },
+  },
+  CONSENT_REQUIRED: {
+    status: 403,
+    title: {
+      'zh-CN': '请先阅读并同意“{kind}”告知书的最新版本',
+      en: 'Read and agree to the latest "{kind}" notice first',
+    },
+  },
+  PRIVACY_NOTICE_NOT_FOUND: {
+    status: 404,
+    title: {
+      'zh-CN': '没有第 {version} 版“{kind}”告知书',
+      en: 'There is no version {version} of the "{kind}" notice',
+    },
+  },
+  OIDC_REDIRECT_URI_INVALID: {
+    status: 400,
+    title: {
+      'zh-CN': '回调地址“{uri}”无效：须为不含片段的 https 地址（本机开发可用 http://localhost）',
+      en: 'The redirect URI "{uri}" is not valid: it must be an https URL without a fragment (http://localhost for development)',
+    },
   },
   INTERNAL: {
     status: 500,

@@ -128,6 +128,16 @@ describeEachDialect('HTTP platform', (ctx) => {
     expect(xml.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
+  it('answers router-level rejections as problems too: NUL bytes, over-long parameters', async () => {
+    const nul = await app.inject({ url: '/api/v1/cities/%00/departments', headers: { 'accept-language': 'en' } });
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json()).toMatchObject({ code: 'BAD_URL' });
+    const long = await app.inject({ url: `/api/v1/cities/${'x'.repeat(300)}` });
+    expect(long.statusCode).toBe(414);
+    expect(long.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(long.json().code).toBe('URI_TOO_LONG');
+  });
+
   it('hides internals of unexpected errors behind a 500 problem', async () => {
     const res = await app.inject({ url: '/test/boom', headers: { 'accept-language': 'en' } });
     expect(res.statusCode).toBe(500);

@@ -108,10 +108,21 @@ function toAppError(error: FastifyError, request: FastifyRequest): AppError {
   if (status === 429) return new AppError('RATE_LIMITED');
   if (status === 503) return new AppError('SERVICE_UNAVAILABLE', {}, { headers: { 'retry-after': '5' } });
   if (status >= 400 && status < 500) return new AppError('BAD_REQUEST');
+  if (isDataException(error)) {
+    // The database could not take a value as given (NUL byte, malformed uuid, out-of-range
+    // number): the input was bad, whichever route let it through.
+    return new AppError('BAD_REQUEST', {}, { cause: error });
+  }
   if (isDatabaseUnavailable(error)) {
     return new AppError('SERVICE_UNAVAILABLE', {}, { headers: { 'retry-after': '5' }, cause: error });
   }
   return new AppError('INTERNAL', {}, { cause: error });
+}
+
+/** SQLSTATE class 22 (data exception), from `pg` or PGlite. */
+function isDataException(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
 }
 
 /** Connection-level database failures: the client should retry, not report a bug. */
@@ -122,6 +133,12 @@ function isDatabaseUnavailable(error: unknown): boolean {
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006'].includes(code) ||
     /Connection terminated|timeout exceeded when trying to connect|embedded database busy/.test(message)
   );
+}
+
+/** Fastify's `frameworkErrors` option: router-level rejections (bad URL encoding, over-long parameters) as problems. */
+export function frameworkProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const code = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'URI_TOO_LONG' : 'BAD_URL';
+  return sendProblem(request, reply, new AppError(code));
 }
 
 /** Installs the error and not-found handlers on `app`. */
