@@ -30,6 +30,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { buildApp } from '../apps/server/src/app.ts';
 import { type Config, loadConfig, loadTestServices } from '../apps/server/src/config.ts';
 import { seedDemo } from '../apps/server/src/flows/seed-demo.ts';
+import { systemClock } from '../apps/server/src/platform/time/clock.ts';
+import { signedInCitizen } from '../apps/server/src/testing/identity.ts';
 import type { Database } from '../apps/server/src/platform/db/schema.ts';
 import pkg from '../package.json' with { type: 'json' };
 import { type LoadResult, type LoadSpec, runLoad } from './load.ts';
@@ -414,6 +416,24 @@ async function benchOneCity(
         note: `GET ${example} over ${o2.paths.length} grids of ${DEMO_CITY} (${o2.checked})`,
       });
     }
+
+    // O3: an authenticated, authorised read — session lookup, access check, profile decryption.
+    const me = await signedInCitizen(app.platform.db, app.platform.config, systemClock, {
+      name: '李华',
+      phone: '13800138000',
+    });
+    const profile = await measure(
+      `O3 OneCity /me [${kind}]`,
+      { url, paths: ['/api/v1/me'], headers: me.read },
+      options,
+    );
+    rows.push({
+      id: 'O3',
+      name: 'OneCity `GET /api/v1/me` as a signed-in citizen',
+      database: kind,
+      result: profile,
+      note: 'session cookie → principal → access check → profile with masked phone (decrypted, masked)',
+    });
     return { rows, serverVersion, seedNote };
   } finally {
     await app.close();
@@ -468,6 +488,8 @@ function render(
     ['B2/B1', rps('B2'), rps('B1'), 'minimal Fastify + pg read vs raw node:http'],
     ['B3/B2', rps('B3'), rps('B2'), 'single-row INSERT vs primary-key SELECT, same server'],
     ['B4/B3', copyRate, rps('B3'), 'rows/s by COPY vs by one INSERT per request'],
+    ['O3/B2', rps('O3'), rps('B2'), 'authenticated OneCity /me vs minimal Fastify + pg read (goal ≥ 0.5)'],
+    ['O3 PGlite/PostgreSQL', rps('O3', 'PGlite'), rps('O3'), 'OneCity /me, embedded PGlite vs PostgreSQL'],
     ['O1/B1', rps('O1'), rps('B1'), 'OneCity /healthz vs raw node:http'],
     ['O1/B1F', rps('O1'), rps('B1F'), 'OneCity /healthz vs minimal Fastify /ping: what the platform plugins cost'],
     ['O1/B2', rps('O1'), rps('B2'), 'OneCity /healthz (no database) vs minimal Fastify + pg read'],

@@ -203,6 +203,7 @@ async function assemble(
         { name: 'tenancy', description: 'The province and its cities' },
         { name: 'geo', description: 'Zones: district, street, grid' },
         { name: 'org', description: 'Departments' },
+        { name: 'identity', description: 'Sign-in, sessions, profiles, consent, enterprises, staff, single sign-on' },
       ],
     },
     transform: jsonSchemaTransform,

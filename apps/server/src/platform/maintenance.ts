@@ -1,12 +1,14 @@
 /**
  * The platform's own housekeeping, as an hourly durable job: expired idempotency keys, old
- * published events and inbox rows, old finished jobs. Running it twice in an hour is harmless;
+ * published events and inbox rows, old finished jobs, spent rate-limit windows, expired
+ * sign-in codes and passkey challenges. Running it twice in an hour is harmless;
  * the dedupe key makes sure it is scheduled once per hour across all processes.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from './db/schema.ts';
 import { pruneEvents } from './events/index.ts';
 import { purgeExpiredIdempotencyKeys } from './http/idempotency.ts';
+import { purgeRateLimits } from './identity/citizen/rate-limit.ts';
 import { type JobSystem, pruneJobs } from './jobs/index.ts';
 import type { Clock } from './time/clock.ts';
 
@@ -38,6 +40,11 @@ export function registerMaintenance(jobs: JobSystem, clock: Clock) {
     await purgeExpiredIdempotencyKeys(trx, now);
     await pruneEvents(trx, new Date(now.getTime() - EVENT_RETENTION_MS));
     await pruneJobs(trx, new Date(now.getTime() - JOB_RETENTION_MS));
+    await purgeRateLimits(trx, now);
+    // Sign-in codes and passkey challenges are useless once expired; keep a day for inquiries.
+    const dayAgo = new Date(now.getTime() - 24 * HOUR_MS);
+    await trx.deleteFrom('otp_challenges').where('expires_at', '<', dayAgo).execute();
+    await trx.deleteFrom('webauthn_challenges').where('expires_at', '<', dayAgo).execute();
     await scheduleMaintenance(jobs, trx, clock, false);
   });
 }

@@ -307,11 +307,50 @@ export interface AuditLogTable {
   hash: string;
 }
 
+/** platform/identity/citizen (rate limits for sign-in and codes; shared by every process) */
+export interface RateLimitCountersTable {
+  bucket: string;
+  window_start: Timestamp;
+  hits: number;
+  expires_at: Timestamp;
+}
+
 /** platform/audit */
 export interface AuditHeadTable {
   id: number;
   seq: number;
   hash: string;
+}
+
+/** platform/identity/oidc */
+export interface OidcClientsTable {
+  id: string;
+  name: string;
+  redirect_uris: string[];
+  scopes: string[];
+  secret_enc: string;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  revoked_at: Timestamp | null;
+}
+
+/** platform/identity/oidc (oidc-provider's adapter storage) */
+export interface OidcPayloadsTable {
+  kind: string;
+  id: string;
+  payload: Json<Record<string, unknown>>;
+  grant_id: string | null;
+  user_code: string | null;
+  uid: string | null;
+  expires_at: Timestamp | null;
+  consumed_at: Timestamp | null;
+}
+
+/** platform/identity/oidc */
+export interface OidcSecretsTable {
+  id: string;
+  secret_enc: string;
+  created_at: DefaultTimestamp;
 }
 
 /** Every table OneCity owns. */
@@ -330,6 +369,10 @@ export interface Database {
   consents: ConsentsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  oidc_clients: OidcClientsTable;
+  oidc_payloads: OidcPayloadsTable;
+  oidc_secrets: OidcSecretsTable;
+  rate_limit_counters: RateLimitCountersTable;
   tenants: TenantsTable;
   departments: DepartmentsTable;
   zones: ZonesTable;

@@ -27,6 +27,10 @@ const NOT_CITY_DATA = [
   'consents',
   'audit_log',
   'audit_head',
+  'oidc_clients',
+  'oidc_payloads',
+  'oidc_secrets',
+  'rate_limit_counters',
 ];
 
 describeEachDialect('tenancy in the schema', (ctx) => {
