@@ -49,6 +49,33 @@ interface Row {
 const everyone = (e: Expectation): Record<Actor, Expectation> =>
   Object.fromEntries(ACTORS.map((a) => [a, e])) as Record<Actor, Expectation>;
 
+/** Signed-in callers get `e`, anonymous ones 401. */
+const signedIn = (e: Expectation): Record<Actor, Expectation> => ({ ...everyone(e), anonymous: 401 });
+/** Citizens (also acting for an enterprise) only. */
+const citizens: Record<Actor, Expectation> = {
+  anonymous: 401,
+  citizenA: 'allow',
+  citizenB: 'allow',
+  enterpriseMember: 'allow',
+  staffX: 403,
+  staffY: 403,
+  staffOutside: 403,
+  platformAdmin: 403,
+};
+/** Any staff member, whatever the role. */
+const staff: Record<Actor, Expectation> = {
+  ...citizens,
+  citizenA: 403,
+  citizenB: 403,
+  enterpriseMember: 403,
+  staffX: 'allow',
+  staffY: 'allow',
+  staffOutside: 'allow',
+  platformAdmin: 'allow',
+};
+/** Platform administrators only. */
+const admins: Record<Actor, Expectation> = { ...staff, staffX: 403, staffY: 403, staffOutside: 403 };
+
 /** Who may do what. One entry per `METHOD /path` the app registers. */
 const matrix: Record<string, Row> = {
   'GET /api/v1/cities': { expect: everyone(200) },
@@ -59,11 +86,89 @@ const matrix: Record<string, Row> = {
   'GET /api/v1/cities/:city/geo/resolve': { query: 'lat=23.13&lon=113.3', expect: everyone(200) },
   'GET /api/v1/cities/:city/departments': { expect: everyone(200) },
   'GET /api/v1/cities/:city/departments/:code': { params: () => ({ code: 'water' }), expect: everyone(200) },
+
+  // Citizen sign-in: open to everyone (an empty body is a 400).
+  'POST /api/v1/auth/otp': { expect: everyone('allow') },
+  'POST /api/v1/auth/otp/verify': { expect: everyone('allow') },
+  'POST /api/v1/auth/passkey/options': { expect: everyone('allow') },
+  'POST /api/v1/auth/passkey/verify': { expect: everyone('allow') },
+  'GET /api/v1/dev/mailbox': { query: 'destination=13800138000', expect: everyone(200) },
+  'GET /api/v1/privacy/notices': { expect: everyone(200) },
+  // Sessions: anyone signed in.
+  'GET /api/v1/session': { expect: signedIn(200) },
+  'POST /api/v1/auth/sign-out': { expect: signedIn('allow') },
+  'POST /api/v1/auth/sign-out-everywhere': { expect: signedIn('allow') },
+  // A citizen's own things.
+  'GET /api/v1/me': { expect: citizens },
+  'PATCH /api/v1/me': { expect: citizens },
+  'GET /api/v1/me/consents': { expect: citizens },
+  'POST /api/v1/me/consents': { expect: citizens },
+  'DELETE /api/v1/me/consents/:kind': { params: () => ({ kind: 'location' }), expect: citizens },
+  'GET /api/v1/me/data-access': { expect: citizens },
+  'GET /api/v1/me/export': { expect: citizens },
+  'GET /api/v1/me/passkeys': { expect: citizens },
+  // Registering a passkey needs the biometric consent, which only citizen A has given.
+  'POST /api/v1/me/passkeys/register/options': { expect: { ...citizens, citizenB: 403, enterpriseMember: 403 } },
+  'POST /api/v1/me/passkeys/register/verify': { expect: citizens },
+  'PATCH /api/v1/me/passkeys/:id': {
+    params: () => ({ id: '0192f000-0000-7000-8000-00000000beef' }),
+    expect: { ...citizens, citizenA: 'allow', citizenB: 'allow', enterpriseMember: 'allow' },
+  },
+  'DELETE /api/v1/me/passkeys/:id': {
+    params: () => ({ id: '0192f000-0000-7000-8000-00000000beef' }),
+    expect: { ...citizens, citizenA: 404, citizenB: 404, enterpriseMember: 404 },
+  },
+  'GET /api/v1/me/enterprises': { expect: citizens },
+  'POST /api/v1/me/acting-for': {
+    body: (c) => ({ enterpriseId: c.enterpriseId }),
+    expect: { ...citizens, citizenA: 403, citizenB: 403, enterpriseMember: 200 },
+  },
+  // Enterprises: any citizen may register one; only its legal representative or admins manage members.
+  'POST /api/v1/enterprises': { expect: citizens },
+  'POST /api/v1/enterprises/:id/members': {
+    params: (c) => ({ id: c.enterpriseId }),
+    body: (c) => ({ citizenId: c.ids.citizenB, role: 'agent' }),
+    expect: { ...citizens, citizenA: 403, citizenB: 403, enterpriseMember: 200 },
+  },
+  'DELETE /api/v1/enterprises/:id/members/:citizenId': {
+    params: (c) => ({ id: c.enterpriseId, citizenId: c.ids.citizenB ?? '' }),
+    expect: { ...citizens, citizenA: 403, citizenB: 403, enterpriseMember: 404 },
+  },
+  // Staff sign-in and their own account.
+  'POST /api/v1/staff/sign-in': { expect: everyone('allow') },
+  'POST /api/v1/staff/sign-out': { expect: staff },
+  'POST /api/v1/staff/password': { expect: staff },
+  'POST /api/v1/staff/totp/enroll': { expect: staff },
+  'POST /api/v1/staff/totp/verify': { expect: staff },
+  'GET /api/v1/staff/me': { expect: staff },
+  'GET /api/v1/staff/session': { expect: staff },
+  // Reading a citizen's data: window staff with a stated purpose; never citizens, never platform admins.
+  'GET /api/v1/citizens/:id': {
+    params: (c) => ({ id: c.ids.citizenA ?? '' }),
+    query: 'purpose=handling%20application%20A-1',
+    expect: { ...staff, staffX: 200, staffY: 200, staffOutside: 200, platformAdmin: 403 },
+  },
+  // Administration.
+  'POST /api/v1/admin/staff': { expect: admins },
+  'GET /api/v1/admin/api-keys': { expect: admins },
+  'POST /api/v1/admin/api-keys': { expect: admins },
+  'DELETE /api/v1/admin/api-keys/:id': {
+    params: () => ({ id: '0192f000-0000-7000-8000-00000000beef' }),
+    expect: admins,
+  },
+  'POST /api/v1/admin/oidc-clients': {
+    body: () => ({ name: 'Matrix RP', redirectUris: ['https://rp.example/cb'] }),
+    expect: { ...admins, platformAdmin: 201 },
+  },
 };
 
 async function castFor(db: Kysely<Database>, config: Config, clock: ManualClock): Promise<Cast> {
   const citizenA = await signedInCitizen(db, config, clock);
   const citizenB = await signedInCitizen(db, config, clock);
+  await db
+    .insertInto('consents')
+    .values({ id: uuidv7(), citizen_id: citizenA.id, kind: 'biometric', version: 1, granted_at: clock.now() })
+    .execute();
   const memberPerson = await signedInCitizen(db, config, clock);
   const enterpriseId = uuidv7();
   await db

@@ -12,6 +12,21 @@ import { formatVerification } from '../platform/audit/cli.ts';
 import { DataDirLockedError } from '../platform/db/data-dir-lock.ts';
 import { openDatabase } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrate.ts';
+import { AppError, errorMessage } from '../platform/http/errors.ts';
+import {
+  createOidcClient,
+  isAcceptableRedirectUri,
+  type OidcScope,
+  OidcScopes,
+} from '../platform/identity/oidc/clients.ts';
+import { issuerFor } from '../platform/identity/oidc/provider.ts';
+import { createPiiVault } from '../platform/identity/pii.ts';
+import {
+  apiKeyCreateCommand,
+  apiKeyRevokeCommand,
+  staffCreateCommand,
+  UsageError,
+} from '../platform/identity/staff/cli.ts';
 
 const HELP = `onecity — the open platform a city runs on
 
@@ -21,6 +36,14 @@ Usage:
   onecity migrate           apply pending database migrations and exit
   onecity seed --demo       seed the demo province and cities (idempotent) and exit
   onecity audit verify      check the audit log's hash chain; exit 1 and name every bad entry
+  onecity oidc client create --name NAME --redirect-uri URL [--redirect-uri URL …] [--scope profile|phone|email …]
+                            register a relying party for "Sign in with OneCity"; prints its id and secret once
+  onecity staff create --city CITY --department CODE --username NAME --name "DISPLAY NAME" --roles R1,R2
+                       [--jurisdiction ZONE1,ZONE2]
+                            create a staff account; prints a one-time initial password
+  onecity api-key create --city CITY --name NAME --scopes S1,S2 [--department CODE]
+                            create an API key for a machine client; prints the key once
+  onecity api-key revoke ID revoke an API key at once
   onecity help              this text
 
 Configuration comes from ONECITY_* environment variables (see README.md).`;
@@ -52,6 +75,15 @@ async function main(argv: string[]) {
       'seed-demo': { type: 'boolean' },
       demo: { type: 'boolean' },
       port: { type: 'string' },
+      name: { type: 'string' },
+      'redirect-uri': { type: 'string', multiple: true },
+      scope: { type: 'string', multiple: true },
+      city: { type: 'string' },
+      department: { type: 'string' },
+      username: { type: 'string' },
+      roles: { type: 'string' },
+      jurisdiction: { type: 'string' },
+      scopes: { type: 'string' },
     },
     strict: true,
     allowPositionals: true,
@@ -99,6 +131,59 @@ async function main(argv: string[]) {
       if (!result.ok) process.exit(1);
       return;
     }
+    case 'oidc': {
+      if (positionals.join(' ') !== 'client create') fail('onecity oidc: say what to do: client create');
+      const redirectUris = values['redirect-uri'] ?? [];
+      if (!values.name || !redirectUris.length)
+        fail('onecity oidc client create: --name and --redirect-uri are required');
+      const scopes = values.scope ?? [];
+      const unknown = scopes.find((s) => !(OidcScopes as readonly string[]).includes(s));
+      if (unknown) fail(`onecity oidc client create: unknown scope "${unknown}" (one of ${OidcScopes.join(', ')})`);
+      const badUri = redirectUris.find((uri) => !isAcceptableRedirectUri(uri));
+      if (badUri !== undefined) {
+        fail(`onecity oidc client create: ${errorMessage('OIDC_REDIRECT_URI_INVALID', 'en', { uri: badUri })}`);
+      }
+      const cfg = config({});
+      const name = values.name;
+      const client = await withDatabase(cfg, async (h) => {
+        await migrate(h);
+        return createOidcClient(h.db, createPiiVault(cfg.secrets), {
+          name,
+          redirectUris,
+          scopes: scopes.length ? (scopes as OidcScope[]) : undefined,
+        });
+      });
+      process.stdout.write(
+        'client registered (the secret is shown only now):\n' +
+          `  issuer         ${issuerFor(cfg.http.publicUrl)}\n` +
+          `  client_id      ${client.clientId}\n` +
+          `  client_secret  ${client.clientSecret}\n` +
+          `  redirect_uris  ${client.redirectUris.join(' ')}\n` +
+          `  scopes         ${client.scopes.join(' ')}\n`,
+      );
+      return;
+    }
+    case 'staff': {
+      if (positionals.join(' ') !== 'create') fail('onecity staff: say what to do: create');
+      const cfg = config({});
+      const text = await withDatabase(cfg, async (h) => {
+        await migrate(h);
+        return staffCreateCommand(h.db, cfg, values);
+      });
+      process.stdout.write(text);
+      return;
+    }
+    case 'api-key': {
+      const [action, id] = positionals;
+      if (action !== 'create' && action !== 'revoke') fail('onecity api-key: say what to do: create or revoke');
+      const cfg = config({});
+      const text = await withDatabase(cfg, async (h) => {
+        await migrate(h);
+        return action === 'create' ? apiKeyCreateCommand(h.db, cfg, values) : apiKeyRevokeCommand(h.db, cfg, id);
+      });
+      process.stdout.write(text);
+      return;
+    }
     case 'help':
     case '--help':
     case '-h':
@@ -112,6 +197,8 @@ async function main(argv: string[]) {
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof ConfigError) fail(error.message);
   if (error instanceof DataDirLockedError) fail(error.message);
+  if (error instanceof UsageError) fail(error.message);
+  if (error instanceof AppError) fail(`onecity: ${errorMessage(error.code, 'en', error.params)}`);
   if ((error as { code?: string }).code === 'EADDRINUSE') {
     fail(`onecity: the port is already in use (${(error as Error).message}); set ONECITY_PORT to a free port`);
   }

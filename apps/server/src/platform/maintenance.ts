@@ -9,6 +9,7 @@ import type { Database } from './db/schema.ts';
 import { pruneEvents } from './events/index.ts';
 import { purgeExpiredIdempotencyKeys } from './http/idempotency.ts';
 import { purgeRateLimits } from './identity/citizen/rate-limit.ts';
+import { pruneOidcPayloads } from './identity/oidc/adapter.ts';
 import { type JobSystem, pruneJobs } from './jobs/index.ts';
 import type { Clock } from './time/clock.ts';
 
@@ -41,6 +42,7 @@ export function registerMaintenance(jobs: JobSystem, clock: Clock) {
     await pruneEvents(trx, new Date(now.getTime() - EVENT_RETENTION_MS));
     await pruneJobs(trx, new Date(now.getTime() - JOB_RETENTION_MS));
     await purgeRateLimits(trx, now);
+    await pruneOidcPayloads(trx, now);
     // Sign-in codes and passkey challenges are useless once expired; keep a day for inquiries.
     const dayAgo = new Date(now.getTime() - 24 * HOUR_MS);
     await trx.deleteFrom('otp_challenges').where('expires_at', '<', dayAgo).execute();

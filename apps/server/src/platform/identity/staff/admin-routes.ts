@@ -1,0 +1,194 @@
+/**
+ * Administration of accounts: staff accounts (platform admins anywhere, department admins in
+ * their own department) and API keys for machine clients (platform admins). Secrets shown once.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Selectable } from 'kysely';
+import { z } from 'zod';
+import { ApiKeyList, CreateApiKeyRequest, CreatedApiKey, CreatedStaff, CreateStaffRequest } from '#contracts';
+import { audit } from '../../audit/index.ts';
+import type { ApiKeysTable } from '../../db/schema.ts';
+import { AppError } from '../../http/errors.ts';
+import { access } from '../access.ts';
+import { createApiKey, revokeApiKey } from '../api-keys.ts';
+import { staffMayCreateStaff } from '../policy.ts';
+import { noReplay, staffOf } from './http.ts';
+import { insertStaff, resolveStaffTarget } from './service.ts';
+
+function presentKey(row: Selectable<ApiKeysTable>) {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    cityId: row.city_id,
+    departmentId: row.department_id,
+    scopes: row.scopes,
+    createdAt: row.created_at.toISOString(),
+    lastUsedAt: row.last_used_at?.toISOString() ?? null,
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+  };
+}
+
+/** Registers the account administration routes (mounted under /api/v1). */
+export async function staffAdminRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { db, clock } = app.platform;
+
+  r.post(
+    '/admin/staff',
+    {
+      config: { access: access.staff('platform_admin', 'department_admin') },
+      preHandler: noReplay,
+      schema: {
+        tags: ['identity'],
+        summary: 'Create a staff account; answers with a one-time initial password',
+        description:
+          'Platform admins create accounts in any city and department; department admins only in their own ' +
+          'department, and never a platform admin (403 FORBIDDEN). Jurisdiction is given as zone codes of the city.',
+        body: CreateStaffRequest,
+        response: { 201: CreatedStaff },
+      },
+    },
+    async (request, reply) => {
+      const me = staffOf(request);
+      const body = request.body;
+      const target = await resolveStaffTarget(db, {
+        cityId: body.city ?? me.cityId,
+        departmentCode: body.departmentCode,
+        jurisdictionCodes: body.jurisdiction,
+      });
+      if (!staffMayCreateStaff(me, { ...target, roles: body.roles })) {
+        await db.transaction().execute((trx) =>
+          audit(trx, request, {
+            action: 'staff.create',
+            cityId: target.cityId,
+            outcome: 'denied',
+            details: { departmentId: target.departmentId, roles: body.roles },
+          }),
+        );
+        throw new AppError('FORBIDDEN');
+      }
+      const created = await db.transaction().execute(async (trx) => {
+        const account = await insertStaff(trx, target, body);
+        await audit(trx, request, {
+          action: 'staff.create',
+          subjectKind: 'staff',
+          subjectId: account.id,
+          cityId: account.cityId,
+          details: { departmentId: account.departmentId, roles: account.roles, jurisdiction: account.jurisdiction },
+        });
+        return account;
+      });
+      reply.code(201);
+      return {
+        id: created.id,
+        username: created.username,
+        cityId: created.cityId,
+        departmentId: created.departmentId,
+        roles: created.roles,
+        jurisdiction: created.jurisdiction,
+        initialPassword: created.initialPassword,
+      };
+    },
+  );
+
+  r.post(
+    '/admin/api-keys',
+    {
+      config: { access: access.staff('platform_admin') },
+      preHandler: noReplay,
+      schema: {
+        tags: ['identity'],
+        summary: 'Create an API key for a machine client; the key is shown this once',
+        body: CreateApiKeyRequest,
+        response: { 201: CreatedApiKey },
+      },
+    },
+    async (request, reply) => {
+      const me = staffOf(request);
+      const { name, scopes, departmentCode } = request.body;
+      const cityId = request.body.city ?? me.cityId;
+      const city = await db
+        .selectFrom('tenants')
+        .select('id')
+        .where('id', '=', cityId)
+        .where('kind', '=', 'city')
+        .executeTakeFirst();
+      if (!city) throw new AppError('CITY_NOT_FOUND', { city: cityId });
+      let departmentId: string | null = null;
+      if (departmentCode !== undefined) {
+        const department = await db
+          .selectFrom('departments')
+          .select('id')
+          .where('city_id', '=', cityId)
+          .where('code', '=', departmentCode)
+          .executeTakeFirst();
+        if (!department) throw new AppError('DEPARTMENT_NOT_FOUND', { department: departmentCode });
+        departmentId = department.id;
+      }
+      const { key, row } = await db.transaction().execute(async (trx) => {
+        const made = await createApiKey(trx, {
+          cityId,
+          name,
+          scopes: [...new Set(scopes)],
+          departmentId,
+          createdBy: me.id,
+        });
+        await audit(trx, request, {
+          action: 'api_key.create',
+          subjectKind: 'api_key',
+          subjectId: made.id,
+          cityId,
+          details: { name, scopes, departmentId, prefix: made.prefix },
+        });
+        const stored = await trx.selectFrom('api_keys').selectAll().where('id', '=', made.id).executeTakeFirstOrThrow();
+        return { key: made.key, row: stored };
+      });
+      reply.code(201);
+      return { ...presentKey(row), key };
+    },
+  );
+
+  r.get(
+    '/admin/api-keys',
+    {
+      config: { access: access.staff('platform_admin') },
+      schema: {
+        tags: ['identity'],
+        summary: 'Every API key, newest first, without secrets (revoked keys included, marked)',
+        response: { 200: ApiKeyList },
+      },
+    },
+    async () => {
+      const rows = await db
+        .selectFrom('api_keys')
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+      return { items: rows.map(presentKey) };
+    },
+  );
+
+  r.delete(
+    '/admin/api-keys/:id',
+    {
+      config: { access: access.staff('platform_admin') },
+      schema: {
+        tags: ['identity'],
+        summary: 'Revoke an API key; it stops working at once',
+        params: z.object({ id: z.uuid() }),
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      await db.transaction().execute(async (trx) => {
+        if (!(await revokeApiKey(trx, clock.now(), id))) throw new AppError('API_KEY_NOT_FOUND');
+        await audit(trx, request, { action: 'api_key.revoke', subjectKind: 'api_key', subjectId: id });
+      });
+      return reply.code(204).send(null);
+    },
+  );
+}
