@@ -68,7 +68,7 @@ async function principalFromSession(request: FastifyRequest, token: string): Pro
       .select(['id', 'status'])
       .where('id', '=', session.principalId)
       .executeTakeFirst();
-    if (!citizen || citizen.status !== 'active') return null;
+    if (citizen?.status !== 'active') return null;
     let actingFor: { enterpriseId: string; role: EnterpriseRole } | null = null;
     if (session.actingFor) {
       const member = await db
@@ -89,7 +89,7 @@ async function principalFromSession(request: FastifyRequest, token: string): Pro
     .select(['id', 'city_id', 'department_id', 'roles', 'jurisdiction', 'status', 'must_change_password'])
     .where('id', '=', session.principalId)
     .executeTakeFirst();
-  if (!staff || staff.status !== 'active') return null;
+  if (staff?.status !== 'active') return null;
   request.sessionToken = token;
   request.csrfToken = session.csrfToken;
   return {
