@@ -15,6 +15,7 @@
  * PostgreSQL runs beside them. All of them share the machine's cores, so figures are for
  * comparison within one run (the ratios), not absolute capacity.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -325,6 +326,10 @@ function oneCityConfig(dataDir: string, databaseUrl: string | undefined): Config
     ONECITY_LOG_LEVEL: 'silent',
     ONECITY_DATA_DIR: dataDir,
     ONECITY_DATABASE_URL: databaseUrl,
+    // Production refuses the built-in development keys: fresh random ones for this run.
+    ONECITY_PII_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+    ONECITY_BLIND_INDEX_KEY: randomBytes(32).toString('base64'),
+    ONECITY_AUDIT_KEY: randomBytes(32).toString('base64'),
   });
 }
 

@@ -9,7 +9,7 @@ import fp from 'fastify-plugin';
 import { AppError } from '../http/errors.ts';
 import { type Access, accessOf, enforceAccess, requireAccessDeclaration } from './access.ts';
 import { findApiKey } from './api-keys.ts';
-import { anonymous, type EnterpriseRole, type Principal, type StaffRole } from './principal.ts';
+import { anonymous, type Principal, type StaffRole } from './principal.ts';
 import { findSession, type NewSession, safeEqual, secureCookies, sessionCookieName } from './sessions.ts';
 
 /** One registered API route and who may call it (for the authorization matrix and the fuzzer). */
@@ -61,47 +61,27 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
 async function principalFromSession(request: FastifyRequest, token: string): Promise<Principal | null> {
   const { db, config, clock } = request.server.platform;
   const session = await findSession(db, config, clock.now(), token);
-  if (!session) return null;
-  if (session.kind === 'citizen') {
-    const citizen = await db
-      .selectFrom('citizens')
-      .select(['id', 'status'])
-      .where('id', '=', session.principalId)
-      .executeTakeFirst();
-    if (citizen?.status !== 'active') return null;
-    let actingFor: { enterpriseId: string; role: EnterpriseRole } | null = null;
-    if (session.actingFor) {
-      const member = await db
-        .selectFrom('enterprise_members')
-        .select(['role'])
-        .where('enterprise_id', '=', session.actingFor)
-        .where('citizen_id', '=', citizen.id)
-        .executeTakeFirst();
-      // Membership withdrawn since the switch: the session falls back to acting for themself.
-      if (member) actingFor = { enterpriseId: session.actingFor, role: member.role };
-    }
-    request.sessionToken = token;
-    request.csrfToken = session.csrfToken;
-    return { kind: 'citizen', id: citizen.id, sessionId: session.tokenHash, actingFor };
-  }
-  const staff = await db
-    .selectFrom('staff')
-    .select(['id', 'city_id', 'department_id', 'roles', 'jurisdiction', 'status', 'must_change_password'])
-    .where('id', '=', session.principalId)
-    .executeTakeFirst();
-  if (staff?.status !== 'active') return null;
+  if (!session || session.account.status !== 'active') return null;
   request.sessionToken = token;
   request.csrfToken = session.csrfToken;
+  if (session.kind === 'citizen') {
+    // Membership withdrawn since the switch: the session falls back to acting for themself.
+    const role = session.account.memberRole;
+    const actingFor = session.actingFor && role ? { enterpriseId: session.actingFor, role } : null;
+    return { kind: 'citizen', id: session.principalId, sessionId: session.tokenHash, actingFor };
+  }
+  const staff = session.account.staff;
+  if (!staff) return null;
   return {
     kind: 'staff',
-    id: staff.id,
+    id: session.principalId,
     sessionId: session.tokenHash,
-    cityId: staff.city_id,
-    departmentId: staff.department_id,
+    cityId: staff.cityId,
+    departmentId: staff.departmentId,
     roles: staff.roles as StaffRole[],
     jurisdiction: staff.jurisdiction,
     secondFactor: session.secondFactor,
-    mustChangePassword: staff.must_change_password,
+    mustChangePassword: staff.mustChangePassword,
   };
 }
 

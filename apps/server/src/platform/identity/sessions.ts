@@ -143,19 +143,61 @@ export interface LiveSession {
 /** How often a busy session's idle deadline is pushed forward (one write per minute at most). */
 const TOUCH_EVERY_MS = 60_000;
 
-/** The live session behind `token`, extending its idle deadline; null when unknown, revoked or expired. */
+/** The account behind a live session, read in the same query as the session. */
+export interface SessionAccount {
+  status: string | null;
+  /** Citizens acting for an enterprise: their current role there (null when no longer a member). */
+  memberRole: 'legal_rep' | 'admin' | 'agent' | null;
+  staff: {
+    cityId: string;
+    departmentId: string;
+    roles: string[];
+    jurisdiction: string[];
+    mustChangePassword: boolean;
+  } | null;
+}
+
+/**
+ * The live session behind `token` with its account, in one round trip (every authenticated
+ * request pays for this), extending the idle deadline at most once a minute; null when the
+ * session is unknown, revoked or expired.
+ */
 export async function findSession(
   db: Kysely<Database>,
   config: Config,
   now: Date,
   token: string,
-): Promise<LiveSession | null> {
+): Promise<(LiveSession & { account: SessionAccount }) | null> {
   const tokenHash = hashToken(token);
   const row = await db
-    .selectFrom('sessions')
-    .selectAll()
-    .where('token_hash', '=', tokenHash)
-    .where('revoked_at', 'is', null)
+    .selectFrom('sessions as s')
+    .leftJoin('citizens as c', (join) =>
+      join.on('s.principal_kind', '=', 'citizen').onRef('c.id', '=', 's.principal_id'),
+    )
+    .leftJoin('staff as st', (join) => join.on('s.principal_kind', '=', 'staff').onRef('st.id', '=', 's.principal_id'))
+    .leftJoin('enterprise_members as em', (join) =>
+      join.onRef('em.enterprise_id', '=', 's.acting_for').onRef('em.citizen_id', '=', 's.principal_id'),
+    )
+    .select([
+      's.principal_kind',
+      's.principal_id',
+      's.acting_for',
+      's.csrf_token',
+      's.second_factor',
+      's.last_seen_at',
+      's.idle_expires_at',
+      's.absolute_expires_at',
+      'c.status as citizen_status',
+      'st.status as staff_status',
+      'st.city_id',
+      'st.department_id',
+      'st.roles',
+      'st.jurisdiction',
+      'st.must_change_password',
+      'em.role as member_role',
+    ])
+    .where('s.token_hash', '=', tokenHash)
+    .where('s.revoked_at', 'is', null)
     .executeTakeFirst();
   if (!row) return null;
   if (row.idle_expires_at <= now || row.absolute_expires_at <= now) return null;
@@ -167,6 +209,7 @@ export async function findSession(
       .where('token_hash', '=', tokenHash)
       .execute();
   }
+  const isStaff = row.principal_kind === 'staff';
   return {
     tokenHash,
     kind: row.principal_kind,
@@ -174,6 +217,20 @@ export async function findSession(
     actingFor: row.acting_for,
     csrfToken: row.csrf_token,
     secondFactor: row.second_factor,
+    account: {
+      status: isStaff ? row.staff_status : row.citizen_status,
+      memberRole: row.member_role,
+      staff:
+        isStaff && row.city_id && row.department_id
+          ? {
+              cityId: row.city_id,
+              departmentId: row.department_id,
+              roles: row.roles ?? [],
+              jurisdiction: row.jurisdiction ?? [],
+              mustChangePassword: row.must_change_password ?? false,
+            }
+          : null,
+    },
   };
 }
 

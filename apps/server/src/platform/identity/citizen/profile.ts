@@ -19,7 +19,7 @@ import type { CitizensTable, Database } from '../../db/schema.ts';
 import { AppError, type FieldError } from '../../http/errors.ts';
 import { access } from '../access.ts';
 import { isValidNationalId, normaliseEmail, normaliseNationalId, normalisePhone } from '../pii.ts';
-import { citizenOf, findCitizen, profileOf } from './citizens.ts';
+import { citizenOf, findCitizen, findCitizenWithPasskeys, profileOf } from './citizens.ts';
 import { listConsents } from './consent.ts';
 import { fieldError, throwIfAny } from './fields.ts';
 import { checkCode, consumeCode } from './otp.ts';
@@ -92,7 +92,7 @@ export async function profileRoutes(app: FastifyInstance) {
     async (request) => {
       const me = citizenOf(request);
       const { reveal } = request.query;
-      const citizen = await findCitizen(db, me.id);
+      const citizen = await findCitizenWithPasskeys(db, me.id);
       if (!citizen) throw new AppError('UNAUTHENTICATED');
       if (reveal) {
         // Showing the values in clear is worth a record: it is how a borrowed session would be misused.
