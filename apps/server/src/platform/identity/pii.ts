@@ -3,7 +3,7 @@
  * stored only as AES-256-GCM ciphertext (the key id travels inside, so keys can rotate) plus
  * an HMAC-SHA256 blind index for exact lookup. Shown masked everywhere except to the person.
  */
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomBytes } from 'node:crypto';
 import type { Config } from '../../config.ts';
 
 /** Encrypts, decrypts and indexes personal data with the configured keys. */
@@ -18,9 +18,11 @@ export interface PiiVault {
 
 /** Builds the vault from `config.secrets`. */
 export function createPiiVault(secrets: Config['secrets']): PiiVault {
-  const [current] = secrets.piiKeys;
-  if (!current) throw new Error('no personal-data encryption key configured');
-  const keys = new Map(secrets.piiKeys.map((k) => [k.id, k.key]));
+  const [first] = secrets.piiKeys;
+  if (!first) throw new Error('no personal-data encryption key configured');
+  // Key objects made once: building one per call was a visible share of every profile read.
+  const current = { id: first.id, key: createSecretKey(first.key) };
+  const keys = new Map(secrets.piiKeys.map((k) => [k.id, createSecretKey(k.key)]));
   return {
     encrypt(plain) {
       const iv = randomBytes(12);

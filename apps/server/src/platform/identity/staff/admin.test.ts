@@ -269,7 +269,7 @@ describeEachDialect(
 
       const listed = await send('GET', '/api/v1/admin/api-keys', admin);
       expect(listed.statusCode).toBe(200);
-      expect(listed.body).not.toContain(key.key.split('_')[2]);
+      expect(listed.body).not.toContain(key.key.slice('ock_'.length + 13));
       expect(listed.json().items.find((k: { id: string }) => k.id === key.id)).toMatchObject({
         prefix: key.prefix,
         lastUsedAt: clock.now().toISOString(),
