@@ -61,7 +61,7 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
 async function principalFromSession(request: FastifyRequest, token: string): Promise<Principal | null> {
   const { db, config, clock } = request.server.platform;
   const session = await findSession(db, config, clock.now(), token);
-  if (!session || session.account.status !== 'active') return null;
+  if (session?.account.status !== 'active') return null;
   request.sessionToken = token;
   request.csrfToken = session.csrfToken;
   if (session.kind === 'citizen') {
