@@ -6,6 +6,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.ts';
+import { reusableQuery } from '../db/reusable.ts';
 import type { Database } from '../db/schema.ts';
 
 /** The session cookie's name (`__Host-` prefixed when served over HTTPS). */
@@ -157,19 +158,9 @@ export interface SessionAccount {
   } | null;
 }
 
-/**
- * The live session behind `token` with its account, in one round trip (every authenticated
- * request pays for this), extending the idle deadline at most once a minute; null when the
- * session is unknown, revoked or expired.
- */
-export async function findSession(
-  db: Kysely<Database>,
-  config: Config,
-  now: Date,
-  token: string,
-): Promise<(LiveSession & { account: SessionAccount }) | null> {
-  const tokenHash = hashToken(token);
-  const row = await db
+/** The session row joined with its account: citizen status, or staff details, and enterprise role. */
+const sessionWithAccount = reusableQuery(1, (db, tokenHash) =>
+  db
     .selectFrom('sessions as s')
     .leftJoin('citizens as c', (join) =>
       join.on('s.principal_kind', '=', 'citizen').onRef('c.id', '=', 's.principal_id'),
@@ -196,9 +187,23 @@ export async function findSession(
       'st.must_change_password',
       'em.role as member_role',
     ])
-    .where('s.token_hash', '=', tokenHash)
-    .where('s.revoked_at', 'is', null)
-    .executeTakeFirst();
+    .where('s.token_hash', '=', tokenHash ?? '')
+    .where('s.revoked_at', 'is', null),
+);
+
+/**
+ * The live session behind `token` with its account, in one round trip (every authenticated
+ * request pays for this), extending the idle deadline at most once a minute; null when the
+ * session is unknown, revoked or expired.
+ */
+export async function findSession(
+  db: Kysely<Database>,
+  config: Config,
+  now: Date,
+  token: string,
+): Promise<(LiveSession & { account: SessionAccount }) | null> {
+  const tokenHash = hashToken(token);
+  const [row] = await sessionWithAccount(db, tokenHash);
   if (!row) return null;
   if (row.idle_expires_at <= now || row.absolute_expires_at <= now) return null;
   if (now.getTime() - row.last_seen_at.getTime() >= TOUCH_EVERY_MS) {

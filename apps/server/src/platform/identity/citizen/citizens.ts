@@ -4,6 +4,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import type { CitizenProfile } from '#contracts';
 import { audit } from '../../audit/index.ts';
+import { reusableQuery } from '../../db/reusable.ts';
 import type { CitizensTable, Database } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
 import { setSessionCookie } from '../auth.ts';
@@ -38,9 +39,9 @@ async function countPasskeys(db: Kysely<Database>, citizenId: string): Promise<n
   return Number(count);
 }
 
-/** One citizen by id with the number of their passkeys: the profile in one round trip. */
-export async function findCitizenWithPasskeys(db: Kysely<Database>, id: string) {
-  return db
+/** One citizen with the number of their passkeys, compiled once (every profile read runs it). */
+const citizenWithPasskeys = reusableQuery(1, (db, id) =>
+  db
     .selectFrom('citizens')
     .selectAll()
     .select((eb) =>
@@ -51,8 +52,13 @@ export async function findCitizenWithPasskeys(db: Kysely<Database>, id: string) 
         .whereRef('owner_id', '=', 'citizens.id')
         .as('passkey_count'),
     )
-    .where('id', '=', id)
-    .executeTakeFirst();
+    .where('id', '=', id ?? ''),
+);
+
+/** One citizen by id with the number of their passkeys: the profile in one round trip. */
+export async function findCitizenWithPasskeys(db: Kysely<Database>, id: string) {
+  const [row] = await citizenWithPasskeys(db, id);
+  return row;
 }
 
 /** One citizen by id. */
