@@ -10,7 +10,14 @@ import { AppError } from '../http/errors.ts';
 import { type Access, accessOf, enforceAccess, requireAccessDeclaration } from './access.ts';
 import { findApiKey } from './api-keys.ts';
 import { anonymous, type Principal, type StaffRole } from './principal.ts';
-import { findSession, type NewSession, safeEqual, secureCookies, sessionCookieName } from './sessions.ts';
+import {
+  findSession,
+  type NewSession,
+  type SessionCitizen,
+  safeEqual,
+  secureCookies,
+  sessionCookieName,
+} from './sessions.ts';
 
 /** One registered API route and who may call it (for the authorization matrix and the fuzzer). */
 export interface CatalogRoute {
@@ -30,6 +37,8 @@ declare module 'fastify' {
     sessionToken: string | null;
     /** The CSRF token of the live session. */
     csrfToken: string | null;
+    /** A signed-in citizen's own profile row, read with the session (null for everyone else). */
+    sessionCitizen: SessionCitizen | null;
   }
 }
 
@@ -68,6 +77,7 @@ async function principalFromSession(request: FastifyRequest, token: string): Pro
     // Membership withdrawn since the switch: the session falls back to acting for themself.
     const role = session.account.memberRole;
     const actingFor = session.actingFor && role ? { enterpriseId: session.actingFor, role } : null;
+    request.sessionCitizen = session.account.citizen;
     return { kind: 'citizen', id: session.principalId, sessionId: session.tokenHash, actingFor };
   }
   const staff = session.account.staff;
@@ -101,6 +111,7 @@ export const authPlugin = fp(
     app.decorateRequest('principal', null as never);
     app.decorateRequest('sessionToken', null);
     app.decorateRequest('csrfToken', null);
+    app.decorateRequest('sessionCitizen', null);
     app.decorate('routeCatalog', [] as CatalogRoute[]);
     app.addHook('onRoute', (route) => {
       requireAccessDeclaration(route);

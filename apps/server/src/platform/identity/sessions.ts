@@ -144,9 +144,23 @@ export interface LiveSession {
 /** How often a busy session's idle deadline is pushed forward (one write per minute at most). */
 const TOUCH_EVERY_MS = 60_000;
 
+/** A citizen's profile as read with their session (what `GET /me` shows, still encrypted). */
+export interface SessionCitizen {
+  id: string;
+  name: string | null;
+  national_id_enc: string | null;
+  phone_enc: string | null;
+  email_enc: string | null;
+  address_enc: string | null;
+  real_name_verified: boolean;
+  passkey_count: number;
+}
+
 /** The account behind a live session, read in the same query as the session. */
 export interface SessionAccount {
   status: string | null;
+  /** Citizens: their profile columns, so that reading one's own profile needs no second query. */
+  citizen: SessionCitizen | null;
   /** Citizens acting for an enterprise: their current role there (null when no longer a member). */
   memberRole: 'legal_rep' | 'admin' | 'agent' | null;
   staff: {
@@ -179,6 +193,12 @@ const sessionWithAccount = reusableQuery(1, (db, tokenHash) =>
       's.idle_expires_at',
       's.absolute_expires_at',
       'c.status as citizen_status',
+      'c.name as citizen_name',
+      'c.national_id_enc',
+      'c.phone_enc',
+      'c.email_enc',
+      'c.address_enc',
+      'c.real_name_verified',
       'st.status as staff_status',
       'st.city_id',
       'st.department_id',
@@ -187,6 +207,14 @@ const sessionWithAccount = reusableQuery(1, (db, tokenHash) =>
       'st.must_change_password',
       'em.role as member_role',
     ])
+    .select((eb) =>
+      eb
+        .selectFrom('passkeys as p')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('p.owner_kind', '=', 's.principal_kind')
+        .whereRef('p.owner_id', '=', 's.principal_id')
+        .as('passkey_count'),
+    )
     .where('s.token_hash', '=', tokenHash ?? '')
     .where('s.revoked_at', 'is', null),
 );
@@ -224,6 +252,18 @@ export async function findSession(
     secondFactor: row.second_factor,
     account: {
       status: isStaff ? row.staff_status : row.citizen_status,
+      citizen: isStaff
+        ? null
+        : {
+            id: row.principal_id,
+            name: row.citizen_name,
+            national_id_enc: row.national_id_enc,
+            phone_enc: row.phone_enc,
+            email_enc: row.email_enc,
+            address_enc: row.address_enc,
+            real_name_verified: row.real_name_verified ?? false,
+            passkey_count: Number(row.passkey_count ?? 0),
+          },
       memberRole: row.member_role,
       staff:
         isStaff && row.city_id && row.department_id

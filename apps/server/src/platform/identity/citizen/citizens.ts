@@ -109,7 +109,10 @@ function shortenAddress(address: string): string {
 export async function profileOf(
   db: Kysely<Database>,
   pii: PiiVault,
-  citizen: CitizenRow & { passkey_count?: number | null },
+  citizen: Pick<
+    CitizenRow,
+    'id' | 'name' | 'national_id_enc' | 'phone_enc' | 'email_enc' | 'address_enc' | 'real_name_verified'
+  > & { passkey_count?: number | null },
   options: { reveal: boolean; actingFor: CitizenPrincipal['actingFor'] },
 ): Promise<CitizenProfile> {
   const count = citizen.passkey_count ?? (await countPasskeys(db, citizen.id));

@@ -92,7 +92,9 @@ export async function profileRoutes(app: FastifyInstance) {
     async (request) => {
       const me = citizenOf(request);
       const { reveal } = request.query;
-      const citizen = await findCitizenWithPasskeys(db, me.id);
+      // The profile came with the session (one round trip per request); a fresh read otherwise.
+      const citizen =
+        request.sessionCitizen?.id === me.id ? request.sessionCitizen : await findCitizenWithPasskeys(db, me.id);
       if (!citizen) throw new AppError('UNAUTHENTICATED');
       if (reveal) {
         // Showing the values in clear is worth a record: it is how a borrowed session would be misused.
