@@ -29,6 +29,7 @@ import {
   passwordAcceptable,
   verifyPassword,
 } from './passwords.ts';
+import { phantomFailure, phantomLockedMinutes } from './phantom-lockout.ts';
 import {
   clearFailedAttempts,
   findStaffById,
@@ -118,8 +119,13 @@ export async function staffAuthRoutes(app: FastifyInstance) {
       const { username, password } = request.body;
       const row = await findStaffByUsername(db, username);
       if (row?.status !== 'active') {
-        // Same work and the same answer as a wrong password: nobody learns which names exist.
+        // Same work, the same answer and the same lockout as a real account with a wrong
+        // password: nobody learns which names exist.
+        const key = config.secrets.blindIndexKey;
+        const minutes = await phantomLockedMinutes(db, key, username, now);
         await dummyPasswordCheck(password);
+        if (minutes) throw lockedError(minutes);
+        const lockedNow = await phantomFailure(db, key, username, now);
         await db.transaction().execute((trx) =>
           audit(trx, request, {
             action: 'staff.sign_in',
@@ -128,7 +134,7 @@ export async function staffAuthRoutes(app: FastifyInstance) {
             details: { reason: row ? 'disabled' : 'unknown_account' },
           }),
         );
-        throw new AppError('SIGN_IN_FAILED');
+        throw lockedNow ? lockedError(LOCKOUT_MINUTES) : new AppError('SIGN_IN_FAILED');
       }
       await refuseIfLocked(request, row, 'staff.sign_in');
       if (!(await verifyPassword(row.password_hash, password))) {
