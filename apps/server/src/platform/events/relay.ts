@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/schema.ts';
 import { type BackoffOptions, backoffMs, errorText } from '../jobs/backoff.ts';
 import type { Clock } from '../time/clock.ts';
+import { PollingLoop } from '../time/polling-loop.ts';
 import { toCloudEvent } from './outbox.ts';
 import type { EventBus, EventFaults } from './types.ts';
 
@@ -55,9 +56,6 @@ export interface RelayOptions {
   faults?: EventFaults;
 }
 
-/** How long the loop waits at most after repeated errors (database or bus down). */
-const MAX_ERROR_DELAY_MS = 30_000;
-
 /** Publishes the outbox to the bus: `runOnce` for one batch, `start`/`stop` for the background loop. */
 export class OutboxRelay {
   readonly #db: Kysely<Database>;
@@ -66,10 +64,7 @@ export class OutboxRelay {
   readonly #logger: Logger;
   readonly #settings: RelaySettings;
   readonly #faults: EventFaults | undefined;
-  #running = false;
-  #timer: NodeJS.Timeout | undefined;
-  #tick: Promise<void> | null = null;
-  #errors = 0;
+  readonly #loop: PollingLoop;
 
   constructor(options: RelayOptions) {
     this.#db = options.db;
@@ -78,6 +73,14 @@ export class OutboxRelay {
     this.#logger = options.logger.child({ component: 'events', role: 'relay' });
     this.#settings = { ...defaultRelaySettings, ...options.settings };
     this.#faults = options.faults;
+    this.#loop = new PollingLoop({
+      round: async () => (await this.runOnce()).claimed === this.#settings.batchSize,
+      intervalMs: this.#settings.intervalMs,
+      stopTimeoutMs: this.#settings.stopTimeoutMs,
+      logger: this.#logger,
+      failure: 'relay run failed; will retry',
+      abandoned: 'stopped during a run; its lease will expire and another relay will take over',
+    });
   }
 
   /** Claims, publishes and marks one batch of due events. */
@@ -148,49 +151,11 @@ export class OutboxRelay {
 
   /** Starts the background loop. */
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#schedule(0);
+    this.#loop.start();
   }
 
   /** Stops the loop and waits (bounded) for the run in progress. */
-  async stop(): Promise<void> {
-    this.#running = false;
-    clearTimeout(this.#timer);
-    const tick = this.#tick;
-    if (!tick) return;
-    let timer: NodeJS.Timeout | undefined;
-    const gaveUp = await Promise.race([
-      tick.then(() => false),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), this.#settings.stopTimeoutMs);
-      }),
-    ]);
-    clearTimeout(timer);
-    if (gaveUp) this.#logger.warn('stopped during a run; its lease will expire and another relay will take over');
-  }
-
-  #schedule(delayMs: number) {
-    // Not unref'd: in the worker role this loop is part of what keeps the process alive.
-    this.#timer = setTimeout(() => {
-      this.#tick = this.#poll().finally(() => {
-        this.#tick = null;
-      });
-    }, delayMs);
-  }
-
-  async #poll(): Promise<void> {
-    let delay = this.#settings.intervalMs;
-    try {
-      const run = await this.runOnce();
-      // A full batch means more are waiting: go again at once (after yielding to other work).
-      if (run.claimed === this.#settings.batchSize) delay = 0;
-      this.#errors = 0;
-    } catch (error) {
-      this.#errors += 1;
-      delay = Math.min(MAX_ERROR_DELAY_MS, this.#settings.intervalMs * 2 ** Math.min(this.#errors, 10));
-      this.#logger.error({ err: errorText(error), retryInMs: delay }, 'relay run failed; will retry');
-    }
-    if (this.#running) this.#schedule(delay);
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 }

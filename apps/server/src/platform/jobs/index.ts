@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { uuidv7 } from 'uuidv7';
 import type { Database, JobsTable } from '../db/schema.ts';
 import type { Clock } from '../time/clock.ts';
+import { PollingLoop } from '../time/polling-loop.ts';
 import { type BackoffOptions, backoffMs, errorText } from './backoff.ts';
 
 export { type BackoffOptions, backoffMs, errorText } from './backoff.ts';
@@ -105,8 +106,8 @@ export class InvalidJobError extends Error {
 
 const KIND = /^[a-z][a-z0-9_.-]{0,99}$/;
 const DEFAULT_RETRY: BackoffOptions = { baseMs: 10_000, maxMs: 3_600_000 };
-/** How long the polling loop waits at most after repeated database errors. */
-const MAX_ERROR_DELAY_MS = 30_000;
+/** Jobs a polling round runs at most before looking again. */
+const ROUND_LIMIT = 100;
 
 /** Schedules a job (standalone form of {@link JobSystem.schedule}, for code that holds only a transaction). */
 export async function scheduleJob<P extends JobPayload>(db: Kysely<Database>, job: NewJob<P>): Promise<ScheduledJob> {
@@ -174,27 +175,31 @@ class PollingJobSystem implements JobSystem {
   readonly #db: Kysely<Database>;
   readonly #clock: Clock;
   readonly #logger: Logger;
-  readonly #intervalMs: number;
   readonly #workerId: string;
   readonly #batchSize: number;
   readonly #retry: BackoffOptions;
-  readonly #stopTimeoutMs: number;
   readonly #handlers = new Map<string, JobHandler>();
-  #running = false;
+  readonly #loop: PollingLoop;
   #stopping = false;
-  #timer: NodeJS.Timeout | undefined;
-  #tick: Promise<void> | null = null;
-  #errors = 0;
 
   constructor(options: JobSystemOptions) {
     this.#db = options.db;
     this.#clock = options.clock;
     this.#logger = options.logger.child({ component: 'jobs' });
-    this.#intervalMs = options.intervalMs;
     this.#workerId = options.workerId;
     this.#batchSize = options.batchSize ?? 1;
     this.#retry = options.retry ?? DEFAULT_RETRY;
-    this.#stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
+    this.#loop = new PollingLoop({
+      round: async () => {
+        const run = await this.#runDue(ROUND_LIMIT, true);
+        return run.done + run.retried + run.failed >= ROUND_LIMIT;
+      },
+      intervalMs: options.intervalMs,
+      stopTimeoutMs: options.stopTimeoutMs ?? 15_000,
+      logger: this.#logger,
+      failure: 'job polling failed; will retry',
+      abandoned: 'stopped while a job was still running; its transaction will roll back',
+    });
   }
 
   register<P extends JobPayload>(kind: string, handler: JobHandler<P>): void {
@@ -228,52 +233,14 @@ class PollingJobSystem implements JobSystem {
   }
 
   async start(): Promise<void> {
-    if (this.#running) return;
-    this.#running = true;
     this.#stopping = false;
-    this.#schedule(0);
+    this.#loop.start();
   }
 
   async stop(): Promise<void> {
-    this.#running = false;
+    // Between batches, a stopping worker lets go rather than draining the whole queue.
     this.#stopping = true;
-    clearTimeout(this.#timer);
-    const tick = this.#tick;
-    if (!tick) return;
-    let timer: NodeJS.Timeout | undefined;
-    const gaveUp = await Promise.race([
-      tick.then(() => false),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), this.#stopTimeoutMs);
-      }),
-    ]);
-    clearTimeout(timer);
-    if (gaveUp) this.#logger.warn('stopped while a job was still running; its transaction will roll back');
-  }
-
-  #schedule(delayMs: number) {
-    // Not unref'd: in the worker role this loop is what keeps the process alive.
-    this.#timer = setTimeout(() => {
-      this.#tick = this.#poll().finally(() => {
-        this.#tick = null;
-      });
-    }, delayMs);
-  }
-
-  async #poll(): Promise<void> {
-    let delay = this.#intervalMs;
-    try {
-      const limit = 100;
-      const run = await this.#runDue(limit, true);
-      // A full round means more may be due: go again at once (after yielding to other work).
-      if (run.done + run.retried + run.failed >= limit) delay = 0;
-      this.#errors = 0;
-    } catch (error) {
-      this.#errors += 1;
-      delay = Math.min(MAX_ERROR_DELAY_MS, this.#intervalMs * 2 ** Math.min(this.#errors, 10));
-      this.#logger.error({ err: errorText(error), retryInMs: delay }, 'job polling failed; will retry');
-    }
-    if (this.#running) this.#schedule(delay);
+    await this.#loop.stop();
   }
 
   /** Claims up to `size` due jobs in one transaction and runs them; returns how many it claimed. */
