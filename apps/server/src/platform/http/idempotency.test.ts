@@ -13,9 +13,11 @@ describeEachDialect('Idempotency-Key', (ctx) => {
   let runs = 0;
   let failNext = false;
   let gate: Promise<void> = Promise.resolve();
+  let issued = 0;
 
   beforeAll(async () => {
     app = await buildApp(ctx.config(), { database: ctx.handle(), clock });
+    app.post('/test/secrets', { config: { replay: false } }, async () => ({ secret: `s-${++issued}` }));
     app
       .withTypeProvider<ZodTypeProvider>()
       .post(
@@ -37,6 +39,25 @@ describeEachDialect('Idempotency-Key', (ctx) => {
   });
   afterAll(async () => {
     await app.close();
+  });
+
+  it('never stores or replays the answer of a route that reveals a secret', async () => {
+    const first = await app.inject({
+      method: 'POST',
+      url: '/test/secrets',
+      headers: { 'idempotency-key': 'k-secret-2' },
+      payload: {},
+    });
+    const again = await app.inject({
+      method: 'POST',
+      url: '/test/secrets',
+      headers: { 'idempotency-key': 'k-secret-2' },
+      payload: {},
+    });
+    expect(first.json().secret).not.toBe(again.json().secret);
+    expect(again.headers['idempotent-replayed']).toBeUndefined();
+    const stored = await ctx.handle().db.selectFrom('idempotency_keys').select('key').execute();
+    expect(stored.map((r) => r.key)).not.toContain('k-secret-2');
   });
 
   const post = (key: string | undefined, payload: object, remoteAddress = '10.0.0.1') =>

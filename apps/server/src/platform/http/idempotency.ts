@@ -18,6 +18,13 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
 const KEPT_HEADERS = ['content-type', 'location', 'content-language'];
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * `false` for routes whose answer must not be stored or replayed: ones that reveal a secret
+     * once (an initial password, an API key) or set a session cookie. A repeat runs again.
+     */
+    replay?: boolean;
+  }
   interface FastifyRequest {
     /** Who the caller is for idempotency purposes; the identity layer replaces the default. */
     idempotencyScope(): string;
@@ -38,7 +45,7 @@ function requestHash(request: FastifyRequest): string {
 }
 
 async function beforeHandler(request: FastifyRequest, reply: FastifyReply) {
-  if (request.method !== 'POST') return;
+  if (request.method !== 'POST' || request.routeOptions.config.replay === false) return;
   const header = request.headers['idempotency-key'];
   if (header === undefined) return;
   const key = Array.isArray(header) ? header[0] : header;

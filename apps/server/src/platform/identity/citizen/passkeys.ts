@@ -335,7 +335,7 @@ export async function passkeyRoutes(app: FastifyInstance) {
   r.post(
     '/auth/passkey/verify',
     {
-      config: { access: access.public() },
+      config: { access: access.public(), replay: false },
       schema: {
         tags: ['identity'],
         summary: "Sign in with the browser's passkey answer; sets the session cookie",

@@ -65,7 +65,7 @@ export async function signInRoutes(app: FastifyInstance) {
   r.post(
     '/auth/otp/verify',
     {
-      config: { access: access.public() },
+      config: { access: access.public(), replay: false },
       schema: {
         tags: ['identity'],
         summary: 'Sign in (or sign up, on first use) with a one-time code; sets the session cookie',

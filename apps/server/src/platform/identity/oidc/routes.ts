@@ -37,7 +37,7 @@ export async function oidcRoutes(app: FastifyInstance) {
   r.post(
     '/admin/oidc-clients',
     {
-      config: { access: access.staff('platform_admin') },
+      config: { access: access.staff('platform_admin'), replay: false },
       schema: {
         tags: ['identity'],
         summary: 'Register a relying party for "Sign in with OneCity" (the secret is returned once)',

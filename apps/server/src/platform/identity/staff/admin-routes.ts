@@ -13,7 +13,7 @@ import { AppError } from '../../http/errors.ts';
 import { access } from '../access.ts';
 import { createApiKey, revokeApiKey } from '../api-keys.ts';
 import { staffMayCreateStaff } from '../policy.ts';
-import { noReplay, staffOf } from './http.ts';
+import { staffOf } from './http.ts';
 import { insertStaff, resolveStaffTarget } from './service.ts';
 
 function presentKey(row: Selectable<ApiKeysTable>) {
@@ -38,8 +38,7 @@ export async function staffAdminRoutes(app: FastifyInstance) {
   r.post(
     '/admin/staff',
     {
-      config: { access: access.staff('platform_admin', 'department_admin') },
-      preHandler: noReplay,
+      config: { access: access.staff('platform_admin', 'department_admin'), replay: false },
       schema: {
         tags: ['identity'],
         summary: 'Create a staff account; answers with a one-time initial password',
@@ -96,8 +95,7 @@ export async function staffAdminRoutes(app: FastifyInstance) {
   r.post(
     '/admin/api-keys',
     {
-      config: { access: access.staff('platform_admin') },
-      preHandler: noReplay,
+      config: { access: access.staff('platform_admin'), replay: false },
       schema: {
         tags: ['identity'],
         summary: 'Create an API key for a machine client; the key is shown this once',

@@ -21,7 +21,7 @@ import { access } from '../access.ts';
 import { clearSessionCookie, setSessionCookie } from '../auth.ts';
 import type { StaffRole } from '../principal.ts';
 import { createSession, hashToken, revokeSession, rotateSession, sessionCookieName } from '../sessions.ts';
-import { noReplay, sessionTokenOf, staffOf } from './http.ts';
+import { sessionTokenOf, staffOf } from './http.ts';
 import {
   dummyPasswordCheck,
   hashPassword,
@@ -101,8 +101,7 @@ export async function staffAuthRoutes(app: FastifyInstance) {
   r.post(
     '/staff/sign-in',
     {
-      config: { access: access.public() },
-      preHandler: noReplay,
+      config: { access: access.public(), replay: false },
       schema: {
         tags: ['identity'],
         summary: 'Staff sign-in with user name and password; the answer says what comes next',
@@ -195,8 +194,7 @@ export async function staffAuthRoutes(app: FastifyInstance) {
   r.post(
     '/staff/password',
     {
-      config: { access: access.staffSigningIn() },
-      preHandler: noReplay,
+      config: { access: access.staffSigningIn(), replay: false },
       schema: {
         tags: ['identity'],
         summary: 'Change the password (required at first sign-in); signs out every other session',
@@ -257,8 +255,7 @@ export async function staffAuthRoutes(app: FastifyInstance) {
   r.post(
     '/staff/totp/enroll',
     {
-      config: { access: access.staffSigningIn() },
-      preHandler: noReplay,
+      config: { access: access.staffSigningIn(), replay: false },
       schema: {
         tags: ['identity'],
         summary: 'Set up an authenticator app: returns the TOTP secret, which is never shown again once verified',
@@ -295,8 +292,7 @@ export async function staffAuthRoutes(app: FastifyInstance) {
   r.post(
     '/staff/totp/verify',
     {
-      config: { access: access.staffSigningIn() },
-      preHandler: noReplay,
+      config: { access: access.staffSigningIn(), replay: false },
       schema: {
         tags: ['identity'],
         summary: 'Pass the second factor with a TOTP code (completes enrolment the first time)',

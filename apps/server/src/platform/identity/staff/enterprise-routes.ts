@@ -26,7 +26,7 @@ import { isValidUscc, normalisePhone } from '../pii.ts';
 import { mayManageEnterpriseMembers } from '../policy.ts';
 import type { EnterpriseRole } from '../principal.ts';
 import { rotateSession } from '../sessions.ts';
-import { citizenOf, noReplay, sessionTokenOf } from './http.ts';
+import { citizenOf, sessionTokenOf } from './http.ts';
 
 const EnterpriseParams = z.object({ id: z.uuid() });
 
@@ -212,8 +212,7 @@ export async function enterpriseRoutes(app: FastifyInstance) {
   r.post(
     '/me/acting-for',
     {
-      config: { access: access.citizen() },
-      preHandler: noReplay,
+      config: { access: access.citizen(), replay: false },
       schema: {
         tags: ['identity'],
         summary: 'Act for an enterprise (or, with null, for oneself again); replaces the session',

@@ -22,20 +22,3 @@ export function sessionTokenOf(request: FastifyRequest): string {
   if (!request.sessionToken) throw new AppError('UNAUTHENTICATED');
   return request.sessionToken;
 }
-
-/**
- * preHandler for routes whose answer must never be replayed from the Idempotency-Key store:
- * answers that carry a secret shown once (an initial password, an API key, a TOTP secret) would
- * otherwise sit in clear in `idempotency_keys` for a day, and answers that set a session cookie
- * cannot be replayed (the cookie is not kept). A repeat of such a request simply runs again.
- */
-export async function noReplay(request: FastifyRequest): Promise<void> {
-  const reservation = request.idempotencyReservation;
-  if (!reservation) return;
-  request.idempotencyReservation = null;
-  await request.server.platform.db
-    .deleteFrom('idempotency_keys')
-    .where('scope', '=', reservation.scope)
-    .where('key', '=', reservation.key)
-    .execute();
-}
