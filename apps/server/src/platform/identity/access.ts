@@ -58,7 +58,8 @@ export const access = {
 export function enforceAccess(rule: Access, principal: Principal): void {
   if (rule.kind === 'public') return;
   if (principal.kind === 'anonymous') throw new AppError('UNAUTHENTICATED');
-  if (!rule.principals.includes(principal.kind)) throw new AppError('FORBIDDEN');
+  // Operators act at the command line, never through a route.
+  if (principal.kind === 'operator' || !rule.principals.includes(principal.kind)) throw new AppError('FORBIDDEN');
   if (principal.kind === 'staff') {
     if (!principal.secondFactor && !rule.beforeSecondFactor) throw new AppError('SECOND_FACTOR_REQUIRED');
     if (principal.mustChangePassword && !rule.beforePasswordChange) throw new AppError('PASSWORD_CHANGE_REQUIRED');

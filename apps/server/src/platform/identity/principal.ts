@@ -2,6 +2,7 @@
  * Who is making a request. Every request has exactly one principal: anonymous, a citizen
  * (possibly acting for an enterprise), a staff member, or a machine client with an API key.
  */
+import { userInfo } from 'node:os';
 
 /** Staff roles, from the window clerk to the platform administrator. */
 export const StaffRoles = [
@@ -56,8 +57,25 @@ export interface AnonymousPrincipal {
   kind: 'anonymous';
 }
 
-/** Every kind of caller. */
-export type Principal = AnonymousPrincipal | CitizenPrincipal | StaffPrincipal | ApiKeyPrincipal;
+/** Someone at the server's command line (`onecity staff create` …); `id` is the operating-system user. */
+export interface OperatorPrincipal {
+  kind: 'operator';
+  id: string;
+}
+
+/** Every kind of caller. Operators never come through HTTP: they only appear in audit entries. */
+export type Principal = AnonymousPrincipal | CitizenPrincipal | StaffPrincipal | ApiKeyPrincipal | OperatorPrincipal;
+
+/** The operator running the current command. */
+export function operator(): OperatorPrincipal {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry for the uid (some containers): the audit entry still says it was the CLI.
+  }
+  return { kind: 'operator', id: user };
+}
 
 /** The anonymous principal (shared, immutable). */
 export const anonymous: AnonymousPrincipal = Object.freeze({ kind: 'anonymous' });
@@ -73,5 +91,7 @@ export function actorOf(principal: Principal): { kind: string; id: string | null
       return { kind: 'staff', id: principal.id, actingFor: null };
     case 'api_key':
       return { kind: 'api_key', id: principal.id, actingFor: null };
+    case 'operator':
+      return { kind: 'operator', id: principal.id, actingFor: null };
   }
 }

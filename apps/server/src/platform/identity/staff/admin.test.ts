@@ -249,7 +249,7 @@ describeEachDialect(
         .orderBy('seq')
         .execute();
       expect(audited.map((a) => a.action)).toEqual(['staff.create', 'api_key.create', 'api_key.revoke']);
-      expect(audited.every((a) => a.details.via === 'cli')).toBe(true);
+      expect(audited.every((a) => a.details.via === 'cli' && a.actor_kind === 'operator')).toBe(true);
     });
 
     it('creates an API key shown once, which works until it is revoked', async () => {

@@ -10,7 +10,7 @@ import { appendAudit } from '../../audit/audit.ts';
 import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
 import { createApiKey, revokeApiKey } from '../api-keys.ts';
-import { anonymous, type StaffRole, StaffRoles } from '../principal.ts';
+import { operator, type StaffRole, StaffRoles } from '../principal.ts';
 import { createStaff } from './service.ts';
 
 /** A command-line mistake (missing or malformed flag); the message says what to fix. */
@@ -47,7 +47,7 @@ function cliAudit(db: Kysely<Database>, config: Config, entry: Parameters<typeof
     config.secrets.auditKey,
     { ...entry, details: { via: 'cli', ...entry.details } },
     {
-      principal: anonymous,
+      principal: operator(),
       at: new Date(),
     },
   );
