@@ -150,6 +150,10 @@ const matrix: Record<string, Row> = {
   },
   // Administration.
   'POST /api/v1/admin/staff': { expect: admins },
+  'POST /api/v1/admin/staff/:id/second-factor/reset': {
+    params: (c) => ({ id: c.ids.staffY ?? '' }),
+    expect: { ...admins, platformAdmin: 204 },
+  },
   'GET /api/v1/admin/api-keys': { expect: admins },
   'POST /api/v1/admin/api-keys': { expect: admins },
   'DELETE /api/v1/admin/api-keys/:id': {

@@ -13,6 +13,8 @@ import { AppError } from '../../http/errors.ts';
 import { access } from '../access.ts';
 import { createApiKey, revokeApiKey } from '../api-keys.ts';
 import { staffMayCreateStaff } from '../policy.ts';
+import type { StaffRole } from '../principal.ts';
+import { revokeAllSessions } from '../sessions.ts';
 import { staffOf } from './http.ts';
 import { insertStaff, resolveStaffTarget } from './service.ts';
 
@@ -89,6 +91,53 @@ export async function staffAdminRoutes(app: FastifyInstance) {
         jurisdiction: created.jurisdiction,
         initialPassword: created.initialPassword,
       };
+    },
+  );
+
+  r.post(
+    '/admin/staff/:id/second-factor/reset',
+    {
+      config: { access: access.staff('platform_admin', 'department_admin') },
+      schema: {
+        tags: ['identity'],
+        summary: "Reset a staff member's second factor (lost phone): they enrol a new one at their next sign-in",
+        description:
+          'Removes the TOTP secret and ends every session of the account at once. The same administrators who may ' +
+          'create the account may reset it (department admins: their own department, never a platform admin).',
+        params: z.object({ id: z.uuid() }),
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      const me = staffOf(request);
+      const target = await db
+        .selectFrom('staff')
+        .select(['id', 'city_id', 'department_id', 'roles'])
+        .where('id', '=', request.params.id)
+        .executeTakeFirst();
+      if (!target) throw new AppError('NOT_FOUND');
+      const subject = { subjectKind: 'staff', subjectId: target.id, cityId: target.city_id };
+      const allowed = staffMayCreateStaff(me, {
+        cityId: target.city_id,
+        departmentId: target.department_id,
+        roles: target.roles as StaffRole[],
+      });
+      const now = clock.now();
+      await db.transaction().execute(async (trx) => {
+        if (!allowed) {
+          await audit(trx, request, { action: 'staff.second_factor.reset', ...subject, outcome: 'denied' });
+          return;
+        }
+        await trx
+          .updateTable('staff')
+          .set({ totp_secret_enc: null, totp_enabled: false, totp_last_step: null, updated_at: now })
+          .where('id', '=', target.id)
+          .execute();
+        const sessions = await revokeAllSessions(trx, now, 'staff', target.id);
+        await audit(trx, request, { action: 'staff.second_factor.reset', ...subject, details: { sessions } });
+      });
+      if (!allowed) throw new AppError('FORBIDDEN');
+      return reply.code(204).send(null);
     },
   );
 

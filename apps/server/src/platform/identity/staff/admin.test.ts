@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { StaffRoleName } from '#contracts';
 import { buildApp } from '../../../app.ts';
@@ -45,6 +46,40 @@ describeEachDialect(
     });
     afterAll(async () => {
       await app?.close();
+    });
+
+    it("resets a staff member's second factor: sessions end and the next sign-in enrols a new one", async () => {
+      const lost = await insertTestStaff(app, { totp: true, departmentCode: 'water' });
+      const session = await staffFullSignIn(app, lost, clock);
+      expect((await send('GET', '/api/v1/staff/me', session)).statusCode).toBe(200);
+      const outsider = await insertTestStaff(app, {
+        roles: ['department_admin'],
+        totp: true,
+        departmentCode: 'health',
+      });
+      const outsiderSession = await staffFullSignIn(app, outsider, clock);
+      const refused = await send('POST', `/api/v1/admin/staff/${lost.id}/second-factor/reset`, outsiderSession, {});
+      expect(refused.statusCode).toBe(403);
+      expect((await send('GET', '/api/v1/staff/me', session)).statusCode).toBe(200);
+
+      const reset = await send('POST', `/api/v1/admin/staff/${lost.id}/second-factor/reset`, departmentAdmin, {});
+      expect(reset.statusCode).toBe(204);
+      expect((await send('GET', '/api/v1/staff/me', session)).statusCode).toBe(401);
+      const again = await send('POST', '/api/v1/staff/sign-in', null, {
+        username: lost.username,
+        password: lost.password,
+      });
+      expect(again.json().next).toBe('totp_enroll');
+      const unknown = await send('POST', `/api/v1/admin/staff/${uuidv7()}/second-factor/reset`, admin, {});
+      expect(unknown.statusCode).toBe(404);
+      const audited = await app.platform.db
+        .selectFrom('audit_log')
+        .select(['outcome'])
+        .where('action', '=', 'staff.second_factor.reset')
+        .where('subject_id', '=', lost.id)
+        .orderBy('seq')
+        .execute();
+      expect(audited.map((a) => a.outcome)).toEqual(['denied', 'success']);
     });
 
     it('keeps the contract role list equal to the server’s', () => {
