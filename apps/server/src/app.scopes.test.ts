@@ -87,6 +87,24 @@ const matrix: Record<string, Row> = {
   'GET /api/v1/cities/:city/departments': { expect: everyone(200) },
   'GET /api/v1/cities/:city/departments/:code': { params: () => ({ code: 'water' }), expect: everyone(200) },
 
+  // City governance: categories are public; dispatch rules are for supervisors and admins, changed by platform admins.
+  'GET /api/v1/cities/:city/report-categories': { expect: everyone(200) },
+  'GET /api/v1/cities/:city/dispatch-rules': {
+    expect: { ...staff, staffX: 200, staffY: 200, staffOutside: 403, platformAdmin: 200 },
+  },
+  'POST /api/v1/cities/:city/dispatch-rules': {
+    body: () => ({
+      categoryCode: 'streetlight-out',
+      zoneCode: 'LN-01-02',
+      departmentCode: 'water',
+      reason: 'Matrix check',
+    }),
+    expect: { ...admins, platformAdmin: 201 },
+  },
+  'GET /api/v1/cities/:city/dispatch/resolve': {
+    query: 'category=manhole-cover-missing&lat=23.13&lon=113.3',
+    expect: { ...staff, staffX: 200, staffY: 200, staffOutside: 200, platformAdmin: 200 },
+  },
   // Citizen sign-in: open to everyone (an empty body is a 400).
   'POST /api/v1/auth/otp': { expect: everyone('allow') },
   'POST /api/v1/auth/otp/verify': { expect: everyone('allow') },

@@ -12,6 +12,7 @@ import type { Kysely } from 'kysely';
 import pino, { type Logger } from 'pino';
 import { uuidv7 } from 'uuidv7';
 import type { Config } from './config.ts';
+import { governanceRoutes } from './modules/governance/index.ts';
 import { type DatabaseHandle, openDatabase } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
 import type { Database } from './platform/db/schema.ts';
@@ -204,6 +205,7 @@ async function assemble(
         { name: 'geo', description: 'Zones: district, street, grid' },
         { name: 'org', description: 'Departments' },
         { name: 'identity', description: 'Sign-in, sessions, profiles, consent, enterprises, staff, single sign-on' },
+        { name: 'governance', description: 'City governance: report categories and dispatch rules' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -238,6 +240,7 @@ async function registerApi(app: FastifyInstance) {
       await api.register(geoRoutes);
       await api.register(orgRoutes);
       await api.register(identityRoutes);
+      await api.register(governanceRoutes);
     },
     { prefix: '/api/v1' },
   );

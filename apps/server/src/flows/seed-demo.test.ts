@@ -1,6 +1,7 @@
 import { getResolution, isValidCell } from 'h3-js';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
+import { demoCategoryGroups } from '../../../../demo/categories.ts';
 import { demoData } from '../../../../demo/index.ts';
 import type { DatabaseHandle } from '../platform/db/database.ts';
 import { describeEachDialect } from '../testing/db.ts';
@@ -18,17 +19,28 @@ describeEachDialect('seeding the demo city into an empty database', (ctx) => {
   it('inserts the province, both cities, their departments and zones in one go', async () => {
     const data = demoData();
     const summary = await seedDemo(ctx.handle().db);
-    expect(summary).toEqual({
+    const cities = data.tenants.filter((t) => t.kind === 'city').length;
+    const perCity = demoCategoryGroups.reduce((n, g) => n + 1 + g.categories.length, 0);
+    expect(summary).toMatchObject({
       tenants: data.tenants.length,
       departments: data.departments.length,
       zones: data.zones.length,
+      categories: cities * perCity,
     });
-    expect(await counts(ctx.handle())).toEqual(summary);
+    expect(summary.dispatchRules).toBeGreaterThan(0);
+    const { tenants, departments, zones } = summary;
+    expect(await counts(ctx.handle())).toEqual({ tenants, departments, zones });
   });
 
   it('inserts nothing the second time', async () => {
     const before = await counts(ctx.handle());
-    expect(await seedDemo(ctx.handle().db)).toEqual({ tenants: 0, departments: 0, zones: 0 });
+    expect(await seedDemo(ctx.handle().db)).toEqual({
+      tenants: 0,
+      departments: 0,
+      zones: 0,
+      categories: 0,
+      dispatchRules: 0,
+    });
     expect(await counts(ctx.handle())).toEqual(before);
   });
 });
@@ -41,7 +53,7 @@ describeEachDialect(
       const ids = async () =>
         (await db.selectFrom('zones').select('id').orderBy('id').execute()).map((r) => r.id).join();
       const before = { counts: await counts(ctx.handle()), ids: await ids() };
-      expect(await seedDemo(db)).toEqual({ tenants: 0, departments: 0, zones: 0 });
+      expect(await seedDemo(db)).toEqual({ tenants: 0, departments: 0, zones: 0, categories: 0, dispatchRules: 0 });
       expect({ counts: await counts(ctx.handle()), ids: await ids() }).toEqual(before);
     });
 

@@ -1,7 +1,10 @@
 /** Seeds the demo province and its cities. Idempotent: running it twice changes nothing. */
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { demoCategoryGroups, demoDispatchRules } from '../../../../demo/categories.ts';
+import { demoCities } from '../../../../demo/cities.ts';
 import { demoData } from '../../../../demo/index.ts';
+import { insertCategories, type NewCategory, type RuleChange, seedDispatchRules } from '../modules/governance/index.ts';
 import type { Database } from '../platform/db/schema.ts';
 import { insertZones } from '../platform/geo/repository.ts';
 import { insertDepartments } from '../platform/org/repository.ts';
@@ -12,6 +15,9 @@ export interface SeedSummary {
   tenants: number;
   departments: number;
   zones: number;
+  /** Report category groups and categories. */
+  categories: number;
+  dispatchRules: number;
 }
 
 /** The namespace of OneCity's demo ids (a fixed random UUID). */
@@ -28,6 +34,41 @@ function demoId(name: string): string {
   bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The demo report categories of one city: each group, then its categories, with stable ids. */
+function demoCategories(cityId: string): NewCategory[] {
+  const id = (code: string) => demoId(`report-category:${cityId}:${code}`);
+  return demoCategoryGroups.flatMap((group, g) => [
+    {
+      id: id(group.code),
+      cityId,
+      code: group.code,
+      parentId: null,
+      nameZh: group.name.zh,
+      nameEn: group.name.en,
+      defaultDepartmentCode: null,
+      priority: null,
+      acceptWithinMinutes: null,
+      resolveWithinMinutes: null,
+      attributes: [],
+      sortOrder: g,
+    },
+    ...group.categories.map((c, i) => ({
+      id: id(c.code),
+      cityId,
+      code: c.code,
+      parentId: id(group.code),
+      nameZh: c.name.zh,
+      nameEn: c.name.en,
+      defaultDepartmentCode: c.departmentCode,
+      priority: c.priority,
+      acceptWithinMinutes: c.acceptWithinMinutes,
+      resolveWithinMinutes: c.resolveWithinMinutes,
+      attributes: c.attributes,
+      sortOrder: i,
+    })),
+  ]);
 }
 
 /** Seeds the demo city into `db`, all in one transaction. */
@@ -60,6 +101,23 @@ export async function seedDemo(db: Kysely<Database>): Promise<SeedSummary> {
         }))
         .filter((z) => !existing.has(z.id)),
     );
-    return { tenants, departments, zones };
+    const categories = await insertCategories(trx, cityIds.flatMap(demoCategories));
+    const zoneCodes = new Set(data.zones.map((z) => `${z.cityId}:${z.code}`));
+    const rules: RuleChange[] = demoCities.flatMap((city) =>
+      demoDispatchRules
+        .map((rule) => ({ ...rule, zoneCode: `${city.codePrefix}-${rule.zoneSuffix}` }))
+        .filter((rule) => zoneCodes.has(`${city.id}:${rule.zoneCode}`))
+        .map((rule) => ({
+          id: demoId(`dispatch-rule:${city.id}:${rule.categoryCode}:${rule.zoneCode}:1`),
+          cityId: city.id,
+          categoryCode: rule.categoryCode,
+          zoneId: zoneId(city.id, rule.zoneCode),
+          departmentCode: rule.departmentCode,
+          reason: rule.reason,
+          createdBy: null,
+        })),
+    );
+    const dispatchRules = await seedDispatchRules(trx, rules);
+    return { tenants, departments, zones, categories, dispatchRules };
   });
 }

@@ -19,6 +19,7 @@ export interface MigrationSource {
 /** Migration folders in the order they apply. Modules add theirs here as they arrive. */
 export const migrationSources: MigrationSource[] = [
   { owner: 'platform', dir: fileURLToPath(new URL('./migrations/', import.meta.url)) },
+  { owner: 'governance', dir: fileURLToPath(new URL('../../modules/governance/migrations/', import.meta.url)) },
 ];
 
 /** One migration file, read and checksummed. */

@@ -74,6 +74,13 @@ export const errorCatalog = {
     status: 404,
     title: { 'zh-CN': '本市没有编号为“{zone}”的区域', en: 'This city has no zone with the code "{zone}"' },
   },
+  REPORT_CATEGORY_NOT_FOUND: {
+    status: 404,
+    title: {
+      'zh-CN': '本市没有编号为“{category}”的可用事件类别',
+      en: 'This city has no report category with the code "{category}" in use',
+    },
+  },
   DEPARTMENT_NOT_FOUND: {
     status: 404,
     title: {
