@@ -5,10 +5,11 @@
  * saying where. Entries are written in the caller's transaction: they commit with the change.
  */
 import { createHmac } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import type { Database } from '../db/schema.ts';
+import type { AuditLogTable, Database } from '../db/schema.ts';
 import { actorOf, type Principal } from '../identity/principal.ts';
+import { canonicalJson } from '../json/canonical.ts';
 
 /** What happened, to what, about whom, and why. */
 export interface AuditEntry {
@@ -35,35 +36,11 @@ export interface AuditContext {
 const GENESIS = 'genesis';
 
 /** What the chain hash covers. Not `seq`: the chain itself is the order, so a moved entry shows as moved. */
-interface HashedFields {
-  id: string;
-  at: string;
-  actor_kind: string;
-  actor_id: string | null;
-  acting_for: string | null;
-  action: string;
-  subject_kind: string | null;
-  subject_id: string | null;
-  person_id: string | null;
-  purpose: string | null;
-  city_id: string | null;
-  request_id: string | null;
-  outcome: string;
-  details: Record<string, unknown>;
-}
-
-function canonical(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : 1));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-}
+type HashedFields = Omit<Selectable<AuditLogTable>, 'seq' | 'prev_hash' | 'hash' | 'at'> & { at: string };
 
 /** The chain hash of one entry given the previous entry's hash. */
 export function chainHash(key: Buffer, prevHash: string, fields: HashedFields): string {
-  return createHmac('sha256', key).update(prevHash).update('\n').update(canonical(fields)).digest('hex');
+  return createHmac('sha256', key).update(prevHash).update('\n').update(canonicalJson(fields)).digest('hex');
 }
 
 /** Appends one entry in `trx` (a transaction: the entry commits with the change it records). */
@@ -103,7 +80,6 @@ export async function appendAudit(
     .values({
       ...fields,
       seq: head.seq,
-      outcome: fields.outcome as 'success' | 'denied' | 'failure',
       details: JSON.stringify(fields.details),
       prev_hash: head.hash,
       hash,
@@ -222,36 +198,7 @@ export async function verifyAuditLog(db: Kysely<Database>, key: Buffer, batch = 
   return { ok: problems.length === 0, entries, problems };
 }
 
-function fieldsOf(row: {
-  id: string;
-  at: Date;
-  actor_kind: string;
-  actor_id: string | null;
-  acting_for: string | null;
-  action: string;
-  subject_kind: string | null;
-  subject_id: string | null;
-  person_id: string | null;
-  purpose: string | null;
-  city_id: string | null;
-  request_id: string | null;
-  outcome: string;
-  details: Record<string, unknown>;
-}): HashedFields {
-  return {
-    id: row.id,
-    at: row.at.toISOString(),
-    actor_kind: row.actor_kind,
-    actor_id: row.actor_id,
-    acting_for: row.acting_for,
-    action: row.action,
-    subject_kind: row.subject_kind,
-    subject_id: row.subject_id,
-    person_id: row.person_id,
-    purpose: row.purpose,
-    city_id: row.city_id,
-    request_id: row.request_id,
-    outcome: row.outcome,
-    details: row.details,
-  };
+function fieldsOf(row: Selectable<AuditLogTable>): HashedFields {
+  const { seq: _seq, prev_hash: _prev, hash: _hash, at, ...rest } = row;
+  return { ...rest, at: at.toISOString() };
 }

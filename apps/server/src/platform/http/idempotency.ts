@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { canonicalJson } from '../json/canonical.ts';
 import { AppError } from './errors.ts';
 
 /** How long an answer is kept for replay. */
@@ -32,15 +33,8 @@ declare module 'fastify' {
   }
 }
 
-function canonical(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-}
-
 function requestHash(request: FastifyRequest): string {
-  const body = Buffer.isBuffer(request.body) ? request.body.toString('base64') : canonical(request.body ?? null);
+  const body = Buffer.isBuffer(request.body) ? request.body.toString('base64') : canonicalJson(request.body ?? null);
   return createHash('sha256').update(`${request.method}\n${request.url}\n${body}`).digest('hex');
 }
 

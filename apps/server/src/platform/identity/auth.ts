@@ -9,7 +9,7 @@ import fp from 'fastify-plugin';
 import { AppError } from '../http/errors.ts';
 import { type Access, accessOf, enforceAccess, requireAccessDeclaration } from './access.ts';
 import { findApiKey } from './api-keys.ts';
-import { anonymous, type Principal, type StaffRole } from './principal.ts';
+import { anonymous, type CitizenPrincipal, type Principal, type StaffPrincipal, type StaffRole } from './principal.ts';
 import {
   findSession,
   type NewSession,
@@ -150,3 +150,23 @@ export const authPlugin = fp(
   },
   { name: 'onecity-auth', dependencies: ['onecity-idempotency'] },
 );
+
+/** The staff principal of a route declared for staff only. */
+export function staffOf(request: FastifyRequest): StaffPrincipal {
+  const p = request.principal;
+  if (p.kind !== 'staff') throw new AppError('FORBIDDEN');
+  return p;
+}
+
+/** The signed-in citizen (a route declared `access.citizen()` always has one). */
+export function citizenOf(request: FastifyRequest): CitizenPrincipal {
+  const p = request.principal;
+  if (p.kind !== 'citizen') throw new AppError('FORBIDDEN');
+  return p;
+}
+
+/** The session token of a cookie-authenticated request (routes that rotate the session). */
+export function sessionTokenOf(request: FastifyRequest): string {
+  if (!request.sessionToken) throw new AppError('UNAUTHENTICATED');
+  return request.sessionToken;
+}

@@ -184,10 +184,3 @@ export function finishSignIn(request: FastifyRequest, reply: FastifyReply, sessi
   request.csrfToken = session.csrfToken;
   setSessionCookie(request, reply, session);
 }
-
-/** The signed-in citizen (a route declared `access.citizen()` always has one). */
-export function citizenOf(request: FastifyRequest): CitizenPrincipal {
-  const principal = request.principal;
-  if (principal.kind !== 'citizen') throw new AppError('FORBIDDEN');
-  return principal;
-}

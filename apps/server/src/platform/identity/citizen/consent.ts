@@ -14,7 +14,7 @@ import { audit } from '../../audit/index.ts';
 import type { ConsentsTable, Database } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
 import { access } from '../access.ts';
-import { citizenOf } from './citizens.ts';
+import { citizenOf } from '../auth.ts';
 
 /** Whether `citizenId` currently consents to the latest version of notice `kind`. */
 export async function hasConsent(db: Kysely<Database>, citizenId: string, kind: ConsentKind): Promise<boolean> {

@@ -33,8 +33,9 @@ import { audit } from '../../audit/index.ts';
 import type { Database, PasskeysTable } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
 import { access } from '../access.ts';
+import { citizenOf } from '../auth.ts';
 import { maskEmail, maskPhone } from '../pii.ts';
-import { citizenOf, findCitizen, finishSignIn, profileOf, signInCitizen } from './citizens.ts';
+import { findCitizen, finishSignIn, profileOf, signInCitizen } from './citizens.ts';
 import { requireConsent } from './consent.ts';
 import { hit, ipKey, limits } from './rate-limit.ts';
 

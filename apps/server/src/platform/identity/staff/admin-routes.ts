@@ -12,10 +12,10 @@ import type { ApiKeysTable } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
 import { access } from '../access.ts';
 import { createApiKey, revokeApiKey } from '../api-keys.ts';
+import { staffOf } from '../auth.ts';
 import { staffMayCreateStaff } from '../policy.ts';
 import type { StaffRole } from '../principal.ts';
 import { revokeAllSessions } from '../sessions.ts';
-import { staffOf } from './http.ts';
 import { insertStaff, resolveStaffTarget } from './service.ts';
 
 function presentKey(row: Selectable<ApiKeysTable>) {

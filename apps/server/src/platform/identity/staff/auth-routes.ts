@@ -18,10 +18,9 @@ import {
 import { audit } from '../../audit/index.ts';
 import { AppError } from '../../http/errors.ts';
 import { access } from '../access.ts';
-import { clearSessionCookie, setSessionCookie } from '../auth.ts';
+import { clearSessionCookie, sessionTokenOf, setSessionCookie, staffOf } from '../auth.ts';
 import type { StaffRole } from '../principal.ts';
 import { createSession, hashToken, revokeSession, rotateSession, sessionCookieName } from '../sessions.ts';
-import { sessionTokenOf, staffOf } from './http.ts';
 import {
   dummyPasswordCheck,
   hashPassword,

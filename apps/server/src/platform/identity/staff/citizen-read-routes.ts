@@ -10,9 +10,9 @@ import { CitizenReadQuery, MaskedCitizen } from '#contracts';
 import { audit } from '../../audit/index.ts';
 import { AppError } from '../../http/errors.ts';
 import { access } from '../access.ts';
+import { staffOf } from '../auth.ts';
 import { maskEmail, maskNationalId, maskPhone } from '../pii.ts';
 import { CITIZEN_READER_ROLES, staffMayReadCitizen } from '../policy.ts';
-import { staffOf } from './http.ts';
 
 /** Registers the staff citizen-record route (mounted under /api/v1). */
 export async function citizenReadRoutes(app: FastifyInstance) {

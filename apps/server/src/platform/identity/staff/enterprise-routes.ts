@@ -21,12 +21,11 @@ import { audit } from '../../audit/index.ts';
 import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
 import { access } from '../access.ts';
-import { setSessionCookie } from '../auth.ts';
+import { citizenOf, sessionTokenOf, setSessionCookie } from '../auth.ts';
 import { isValidUscc, normalisePhone } from '../pii.ts';
 import { mayManageEnterpriseMembers } from '../policy.ts';
 import type { EnterpriseRole } from '../principal.ts';
 import { rotateSession } from '../sessions.ts';
-import { citizenOf, sessionTokenOf } from './http.ts';
 
 const EnterpriseParams = z.object({ id: z.uuid() });
 
