@@ -16,7 +16,7 @@ import { staffOf } from '../auth.ts';
 import { staffMayCreateStaff } from '../policy.ts';
 import type { StaffRole } from '../principal.ts';
 import { revokeAllSessions } from '../sessions.ts';
-import { insertStaff, resolveStaffTarget } from './service.ts';
+import { insertStaff, resolveStaffTarget, staffCreatedEntry } from './service.ts';
 
 function presentKey(row: Selectable<ApiKeysTable>) {
   return {
@@ -72,13 +72,7 @@ export async function staffAdminRoutes(app: FastifyInstance) {
       }
       const created = await db.transaction().execute(async (trx) => {
         const account = await insertStaff(trx, target, body);
-        await audit(trx, request, {
-          action: 'staff.create',
-          subjectKind: 'staff',
-          subjectId: account.id,
-          cityId: account.cityId,
-          details: { departmentId: account.departmentId, roles: account.roles, jurisdiction: account.jurisdiction },
-        });
+        await audit(trx, request, staffCreatedEntry(account));
         return account;
       });
       reply.code(201);

@@ -11,7 +11,7 @@ import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
 import { createApiKey, revokeApiKey } from '../api-keys.ts';
 import { operator, type StaffRole, StaffRoles } from '../principal.ts';
-import { createStaff } from './service.ts';
+import { createStaff, staffCreatedEntry } from './service.ts';
 
 /** A command-line mistake (missing or malformed flag); the message says what to fix. */
 export class UsageError extends Error {
@@ -77,13 +77,7 @@ export async function staffCreateCommand(db: Kysely<Database>, config: Config, f
       roles: roles as StaffRole[],
       jurisdictionCodes: list(flags.jurisdiction),
     });
-    await cliAudit(trx, config, {
-      action: 'staff.create',
-      subjectKind: 'staff',
-      subjectId: account.id,
-      cityId: account.cityId,
-      details: { departmentId: account.departmentId, roles: account.roles, jurisdiction: account.jurisdiction },
-    });
+    await cliAudit(trx, config, staffCreatedEntry(account));
     return account;
   });
   return (

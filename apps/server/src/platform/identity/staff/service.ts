@@ -4,6 +4,7 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import { uuidv7 } from 'uuidv7';
+import type { AuditEntry } from '../../audit/index.ts';
 import type { Database, StaffTable } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
 import type { StaffRole } from '../principal.ts';
@@ -93,6 +94,17 @@ export async function insertStaff(
     .executeTakeFirst();
   if (!inserted) throw new AppError('USERNAME_TAKEN', { username: input.username });
   return { ...target, id, username: input.username, roles, initialPassword };
+}
+
+/** The audit entry of a created account (the same whether an admin or the command line created it). */
+export function staffCreatedEntry(account: CreatedStaffAccount): AuditEntry {
+  return {
+    action: 'staff.create',
+    subjectKind: 'staff',
+    subjectId: account.id,
+    cityId: account.cityId,
+    details: { departmentId: account.departmentId, roles: account.roles, jurisdiction: account.jurisdiction },
+  };
 }
 
 /** Creates an account from codes (what the CLI does): resolve, then insert. */
