@@ -43,6 +43,8 @@ declare module 'autocannon' {
     timeouts: number;
     non2xx: number;
     '2xx': number;
+    /** Responses by status code. */
+    statusCodeStats?: Record<string, { count: number }>;
     latency: Histogram;
     requests: Histogram & { sent: number };
   }
@@ -59,6 +61,8 @@ declare module 'autocannon' {
     errors: number;
     timeouts: number;
     non2xx: number;
+    /** Responses by status code. */
+    statusCodeStats?: Record<string, { count: number }>;
   }
 
   /** A running load test. */

@@ -2,8 +2,28 @@
  * HTTP load for benchmarks: autocannon runs in a worker thread of the benchmark process, so
  * that the load generator has its own event loop and never competes with the server under
  * test for the main thread (they still share the machine's cores).
+ *
+ * Below the load itself: the fixtures several benchmarks share (scratch database, the minimal
+ * Fastify + pg server of B1F/B2/B3, OneCity's benchmark configuration, warm-up-then-measure).
  */
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
+import Fastify, { type FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { type Config, loadConfig } from '../apps/server/src/config.ts';
+
+/** One request of a planned sequence (see {@link LoadSpec.requests}). */
+export interface PlannedRequest {
+  method?: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
 
 /** One load run: where to send what, how hard and for how long. */
 export interface LoadSpec {
@@ -18,6 +38,19 @@ export interface LoadSpec {
   paths?: string[];
   /** Instead of `paths`: `prefix` followed by a random integer in [1, max] for every request. */
   randomId?: { prefix: string; max: number };
+  /**
+   * Instead of `paths`: whole requests, taken in this order across all connections, each once
+   * (their headers go over `headers`). The list wraps around when it runs out, so make it long
+   * enough; {@link LoadResult.requestsUsed} says how many were taken.
+   */
+  requests?: PlannedRequest[];
+  /**
+   * Open-loop load at this many requests per second for all connections together, evenly spaced
+   * (a Node HTTP client instead of autocannon; at most `connections` sockets). Latency counts
+   * from when each request was due, so time spent waiting for a free socket counts too.
+   * Without it: closed loop, each connection sends its next request as soon as the answer came.
+   */
+  rate?: number;
 }
 
 /** What one run measured. Latency counts 2xx responses only (autocannon's rule), at 1 ms resolution. */
@@ -30,6 +63,12 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** Responses by status code. */
+  statusCodes: Record<string, number>;
+  /** With `requests`: how many entries were taken (sent, or prepared for sending when the run ended). */
+  requestsUsed?: number;
+  /** CPU time of the load generator's thread during the run, in milliseconds. */
+  loadGeneratorCpuMs: number;
 }
 
 /** Runs `spec` with autocannon in a fresh worker thread and resolves with its summary. */
@@ -49,5 +88,197 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
     worker.once('exit', (code) => {
       if (!settled) reject(new Error(`load generator exited with code ${code} before reporting`));
     });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures shared by the benchmarks
+
+/** How long a benchmark loads a server, and with how many connections. */
+export interface RunOptions {
+  durationSeconds: number;
+  warmupSeconds: number;
+  connections: number;
+}
+
+/** Warms the server up (JIT, pools, caches), then measures; progress goes to `log`. */
+export async function measure(
+  label: string,
+  spec: Omit<LoadSpec, 'durationSeconds' | 'connections'>,
+  options: RunOptions,
+  log: (message: string) => void,
+): Promise<LoadResult> {
+  log(`${label}: warm-up ${options.warmupSeconds} s, then ${options.durationSeconds} s × ${options.connections} conn`);
+  await runLoad({ ...spec, connections: options.connections, durationSeconds: options.warmupSeconds });
+  const result = await runLoad({ ...spec, connections: options.connections, durationSeconds: options.durationSeconds });
+  log(`${label}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`);
+  return result;
+}
+
+/** Undo steps (drop the scratch database, remove temp dirs), run last-first whatever happened. */
+export class Cleanups {
+  readonly #steps: { name: string; run: () => Promise<unknown> }[] = [];
+  readonly #log: (message: string) => void;
+  constructor(log: (message: string) => void) {
+    this.#log = log;
+  }
+  add(name: string, run: () => Promise<unknown>) {
+    this.#steps.push({ name, run });
+  }
+  async runAll() {
+    while (this.#steps.length > 0) {
+      const step = this.#steps.pop()!;
+      try {
+        await step.run();
+      } catch (error) {
+        this.#log(`cleanup "${step.name}" failed: ${(error as Error).message}`);
+      }
+    }
+  }
+}
+
+/** The base URL of a listening server. */
+export function urlOf(server: Server): string {
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** `url` pointing at another database of the same server. */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/**
+ * Creates a scratch database `onecity_bench_<random>` on the server of `adminUrl` (whose user
+ * may create databases) and registers its removal with `cleanups`.
+ */
+export async function createScratchDatabase(
+  adminUrl: string,
+  cleanups: Cleanups,
+  log: (message: string) => void,
+): Promise<{ name: string; url: string; serverVersion: string }> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  const name = `onecity_bench_${Math.random().toString(36).slice(2, 10)}`;
+  let serverVersion: string;
+  try {
+    serverVersion = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  log(`scratch database ${name} on PostgreSQL ${serverVersion}`);
+  cleanups.add(`drop database ${name}`, async () => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      log(`dropped ${name}`);
+    } finally {
+      await client.end();
+    }
+  });
+  return { name, url: withDatabase(adminUrl, name), serverVersion };
+}
+
+/** Pool size of the minimal Fastify + pg server: OneCity's default ONECITY_DATABASE_POOL_SIZE, for a fair match. */
+export const MINIMAL_POOL_SIZE = 10;
+
+const CREATE_BENCH_TABLE = `
+  CREATE TABLE bench_items (
+    id          bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    name        text NOT NULL,
+    value       integer NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now()
+  )`;
+
+async function* copyLines(rows: number) {
+  const batch = 1_000;
+  for (let start = 1; start <= rows; start += batch) {
+    let chunk = '';
+    for (let id = start; id < start + batch && id <= rows; id++) chunk += `${id}\titem ${id}\t${id % 1000}\n`;
+    yield chunk;
+  }
+}
+
+/**
+ * Creates `bench_items` (the table of B2 and B3) and fills it with `rows` rows by one COPY into
+ * the empty, indexed table (B4); answers how long the COPY took, in seconds.
+ */
+export async function createBenchTable(pool: pg.Pool, rows: number): Promise<number> {
+  await pool.query(CREATE_BENCH_TABLE);
+  const client = await pool.connect();
+  let seconds: number;
+  try {
+    const began = performance.now();
+    await pipeline(
+      Readable.from(copyLines(rows)),
+      client.query(copyFrom('COPY bench_items (id, name, value) FROM STDIN')),
+    );
+    seconds = (performance.now() - began) / 1000;
+  } finally {
+    client.release();
+  }
+  await pool.query(`SELECT setval(pg_get_serial_sequence('bench_items', 'id'), $1)`, [rows]);
+  await pool.query('VACUUM ANALYZE bench_items');
+  return seconds;
+}
+
+/**
+ * The minimal Fastify + pg server, listening on a free port: `GET /ping` (B1F), `GET /items/:id`
+ * (B2), `POST /items` (B3, see {@link B3_REQUEST}).
+ */
+export async function minimalFastify(pool: pg.Pool): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false });
+  app.get('/ping', async () => ({ status: 'ok' }));
+  app.get<{ Params: { id: string } }>('/items/:id', async (request, reply) => {
+    const { rows } = await pool.query('SELECT id, name, value, created_at FROM bench_items WHERE id = $1', [
+      Number(request.params.id),
+    ]);
+    if (!rows[0]) return reply.code(404).send({ error: 'not found' });
+    return rows[0];
+  });
+  app.post<{ Body: { name: string; value: number } }>('/items', async (request, reply) => {
+    const { rows } = await pool.query('INSERT INTO bench_items (name, value) VALUES ($1, $2) RETURNING id', [
+      request.body.name,
+      request.body.value,
+    ]);
+    return reply.code(201).send({ id: rows[0].id });
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return app;
+}
+
+/** B3's request to {@link minimalFastify}: one single-row INSERT … RETURNING id (autocommit). */
+export const B3_REQUEST = {
+  method: 'POST',
+  paths: ['/items'],
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ name: 'bench item', value: 42 }),
+} as const satisfies Omit<LoadSpec, 'url' | 'durationSeconds' | 'connections'>;
+
+/**
+ * OneCity's configuration for a benchmark: a clean environment (not process.env, so that the
+ * shell's ONECITY_* settings cannot leak in), production mode, silent log, a free port, fresh
+ * keys; `databaseUrl` undefined means embedded PGlite in `dataDir`. `extra` adds settings.
+ */
+export function oneCityConfig(
+  dataDir: string,
+  databaseUrl: string | undefined,
+  extra: Record<string, string> = {},
+): Config {
+  return loadConfig({
+    ONECITY_ENV: 'production',
+    ONECITY_HOST: '127.0.0.1',
+    ONECITY_PORT: '0',
+    ONECITY_LOG_LEVEL: 'silent',
+    ONECITY_DATA_DIR: dataDir,
+    ONECITY_DATABASE_URL: databaseUrl,
+    // Production refuses the built-in development keys: fresh random ones for this run.
+    ONECITY_PII_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+    ONECITY_BLIND_INDEX_KEY: randomBytes(32).toString('base64'),
+    ONECITY_AUDIT_KEY: randomBytes(32).toString('base64'),
+    ...extra,
   });
 }

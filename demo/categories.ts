@@ -261,3 +261,18 @@ export const demoDispatchRules: DispatchRuleSpec[] = [
     reason: 'Entertainment district: noise complaints go to the police',
   },
 ];
+
+/**
+ * Categories whose reports usually point at one household or one business (a noisy neighbour,
+ * an extension on a roof, a restaurant's fumes): the public map shows them only coarsely.
+ */
+export const demoSensitiveCategories: ReadonlySet<string> = new Set([
+  'noise-nuisance',
+  'illegal-construction',
+  'cooking-fumes',
+  'unsafe-building',
+  'food-safety',
+  'unlicensed-business',
+  'price-gouging',
+  'illegal-parking',
+]);

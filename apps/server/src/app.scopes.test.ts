@@ -11,6 +11,7 @@ import type { Kysely } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from './app.ts';
+import { submitReport } from './modules/governance/index.ts';
 import type { Config } from './config.ts';
 import type { Database } from './platform/db/schema.ts';
 import { createSession } from './platform/identity/sessions.ts';
@@ -36,6 +37,9 @@ interface Cast {
   headers: Record<Actor, { read: Record<string, string>; write: Record<string, string> }>;
   ids: Record<Actor, string | null>;
   enterpriseId: string;
+  /** Citizen A's report of a missing manhole cover in LN-01 (the water bureau's there), and its work order. */
+  trackingNo: string;
+  workOrderId: string;
 }
 
 interface Row {
@@ -89,6 +93,7 @@ const matrix: Record<string, Row> = {
 
   // City governance: categories are public; dispatch rules are for supervisors and admins, changed by platform admins.
   'GET /api/v1/cities/:city/report-categories': { expect: everyone(200) },
+  'POST /api/v1/cities/:city/report-categories/suggest': { body: () => ({ text: '井盖不见了' }), expect: everyone(200) },
   'GET /api/v1/cities/:city/dispatch-rules': {
     expect: { ...staff, staffX: 200, staffY: 200, staffOutside: 403, platformAdmin: 200 },
   },
@@ -104,6 +109,83 @@ const matrix: Record<string, Row> = {
   'GET /api/v1/cities/:city/dispatch/resolve': {
     query: 'category=manhole-cover-missing&lat=23.13&lon=113.3',
     expect: { ...staff, staffX: 200, staffY: 200, staffOutside: 200, platformAdmin: 200 },
+  },
+  // Photo uploads: anyone may upload (an image body; the matrix's JSON body is a 415 for all, anonymous
+  // callers are rate-limited per address); an upload is shown only to its uploader or claim token holder.
+  'POST /api/v1/cities/:city/uploads': { expect: everyone('allow') },
+  'GET /api/v1/cities/:city/uploads/:id': {
+    params: () => ({ id: '0192f000-0000-7000-8000-00000000beef' }),
+    expect: everyone(404),
+  },
+  // Reports: anyone may report (anonymous callers too, with stricter limits); a report is followed
+  // by its reporter, or with the follow token an anonymous reporter got.
+  'POST /api/v1/cities/:city/reports': {
+    body: () => ({ categoryCode: 'streetlight-out', description: '路灯不亮', lat: 23.13, lon: 113.3 }),
+    expect: everyone(201),
+  },
+  'GET /api/v1/cities/:city/reports/:trackingNo': { params: (c) => ({ trackingNo: c.trackingNo }), expect: everyone(404) },
+  'POST /api/v1/cities/:city/area-follows': { body: () => ({ zoneCode: 'LN-01' }), expect: { ...citizens, citizenA: 201, citizenB: 201, enterpriseMember: 201 } },
+  'GET /api/v1/me/reports': { expect: citizens },
+  'GET /api/v1/me/reports/:trackingNo': {
+    params: (c) => ({ trackingNo: c.trackingNo }),
+    expect: { ...citizens, citizenA: 200, citizenB: 404, enterpriseMember: 404 },
+  },
+  // Confirming needs a resolution first: the reporter learns what is allowed (409), anyone else nothing (404).
+  'POST /api/v1/me/reports/:trackingNo/actions': {
+    params: (c) => ({ trackingNo: c.trackingNo }),
+    body: () => ({ action: 'confirm' }),
+    expect: { ...citizens, citizenA: 409, citizenB: 404, enterpriseMember: 404 },
+  },
+  'GET /api/v1/me/reports/:trackingNo/photos/:fileId': {
+    params: (c) => ({ trackingNo: c.trackingNo, fileId: '0192f000-0000-7000-8000-00000000beef' }),
+    expect: { ...citizens, citizenA: 404, citizenB: 404, enterpriseMember: 404 },
+  },
+  'GET /api/v1/me/notifications': { expect: citizens },
+  'POST /api/v1/me/notifications/read': { expect: citizens },
+  'GET /api/v1/me/area-follows': { expect: citizens },
+  'DELETE /api/v1/me/area-follows/:id': {
+    params: () => ({ id: '0192f000-0000-7000-8000-00000000beef' }),
+    expect: { ...citizens, citizenA: 404, citizenB: 404, enterpriseMember: 404 },
+  },
+  // Work orders: the responsible department within its jurisdiction (water in LN-01: staff Y) and
+  // the operations centre (platform admin's department) see and act; others learn nothing (404).
+  'GET /api/v1/cities/:city/work-orders': { expect: { ...staff } },
+  'GET /api/v1/cities/:city/work-orders/:id': {
+    params: (c) => ({ id: c.workOrderId }),
+    expect: { ...staff, staffX: 404, staffY: 200, staffOutside: 404, platformAdmin: 200 },
+  },
+  'POST /api/v1/cities/:city/work-orders/:id/actions': {
+    params: (c) => ({ id: c.workOrderId }),
+    body: () => ({ action: 'accept' }),
+    expect: { ...staff, staffX: 404, staffY: 200, staffOutside: 404, platformAdmin: 409 },
+  },
+  'POST /api/v1/cities/:city/work-orders/bulk': {
+    body: (c) => ({ ids: [c.workOrderId], action: { action: 'escalate', reason: 'Matrix check' } }),
+    expect: { ...staff, staffX: 200, staffY: 200, staffOutside: 403, platformAdmin: 403 },
+  },
+  'POST /api/v1/cities/:city/work-orders/:id/merge': {
+    params: (c) => ({ id: c.workOrderId }),
+    body: () => ({ targetId: '0192f000-0000-7000-8000-00000000beef' }),
+    expect: { ...staff, staffX: 404, staffY: 404, staffOutside: 404, platformAdmin: 404 },
+  },
+  'POST /api/v1/cities/:city/reports/:trackingNo/unmerge': {
+    params: (c) => ({ trackingNo: c.trackingNo }),
+    expect: { ...staff, staffX: 404, staffY: 409, staffOutside: 404, platformAdmin: 409 },
+  },
+  'GET /api/v1/cities/:city/work-orders/:id/photos/:fileId': {
+    params: (c) => ({ id: c.workOrderId, fileId: '0192f000-0000-7000-8000-00000000beef' }),
+    expect: { ...staff, staffX: 404, staffY: 404, staffOutside: 404, platformAdmin: 404 },
+  },
+  'POST /api/v1/cities/:city/work-orders/:id/photos/:fileId/publish': {
+    params: (c) => ({ id: c.workOrderId, fileId: '0192f000-0000-7000-8000-00000000beef' }),
+    body: () => ({ public: true }),
+    expect: { ...staff, staffX: 404, staffY: 404, staffOutside: 403, platformAdmin: 403 },
+  },
+  'GET /api/v1/cities/:city/follow-ups': { expect: { ...staff, staffOutside: 403, platformAdmin: 403 } },
+  'POST /api/v1/cities/:city/follow-ups/:id/close': {
+    params: () => ({ id: '0192f000-0000-7000-8000-00000000beef' }),
+    body: () => ({ outcome: 'Matrix check' }),
+    expect: { ...staff, staffX: 404, staffY: 404, staffOutside: 403, platformAdmin: 403 },
   },
   // Citizen sign-in: open to everyone (an empty body is a 400).
   'POST /api/v1/auth/otp': { expect: everyone('allow') },
@@ -184,7 +266,11 @@ const matrix: Record<string, Row> = {
   },
 };
 
-async function castFor(db: Kysely<Database>, config: Config, clock: ManualClock): Promise<Cast> {
+let casts = 0;
+
+async function castFor(app: FastifyInstance, clock: ManualClock): Promise<Cast> {
+  const db = app.platform.db;
+  const config = app.platform.config;
   const citizenA = await signedInCitizen(db, config, clock);
   const citizenB = await signedInCitizen(db, config, clock);
   await db
@@ -256,7 +342,29 @@ async function castFor(db: Kysely<Database>, config: Config, clock: ManualClock)
     headers[actor as Actor] = { read: s.read, write: s.write };
     ids[actor as Actor] = s.id;
   }
-  return { headers, ids, enterpriseId };
+  // A point in grid LN-01-02-01 (district LN-01, where the water bureau handles manholes), a metre apart per cast.
+  const grid = await db
+    .selectFrom('zones')
+    .select(['center_lat', 'center_lon'])
+    .where('city_id', '=', 'lingnan')
+    .where('code', '=', 'LN-01-02-01')
+    .executeTakeFirstOrThrow();
+  casts += 1;
+  const report = await submitReport(
+    app.platform,
+    { kind: 'citizen', id: citizenA.id, sessionId: 'matrix', actingFor: null },
+    {
+      cityId: 'lingnan',
+      categoryCode: 'manhole-cover-missing',
+      description: '井盖不见了',
+      lat: grid.center_lat + casts * 0.00001,
+      lon: grid.center_lon,
+      attributes: { anyone_hurt: false },
+      channel: 'app',
+    },
+    { duplicates: { radiusMeters: 0, windowHours: 0 } },
+  );
+  return { headers, ids, enterpriseId, trackingNo: report.trackingNo, workOrderId: report.workOrderId };
 }
 
 describeEachDialect(
@@ -285,7 +393,7 @@ describeEachDialect(
       for (const route of app.routeCatalog) {
         const row = matrix[`${route.method} ${route.url}`];
         if (!row) continue;
-        const cast = await castFor(ctx.handle().db, app.platform.config, clock);
+        const cast = await castFor(app, clock);
         const params: Record<string, string> = { city: 'lingnan', ...(row.params?.(cast) ?? {}) };
         let url = route.url.replace(/:(\w+)/g, (_m, name: string) => encodeURIComponent(params[name] ?? `no-${name}`));
         if (row.query) url += `?${row.query}`;

@@ -12,11 +12,12 @@ import type { Kysely } from 'kysely';
 import pino, { type Logger } from 'pino';
 import { uuidv7 } from 'uuidv7';
 import type { Config } from './config.ts';
-import { governanceRoutes } from './modules/governance/index.ts';
+import { governanceRoutes, open311Routes, scheduleDigest } from './modules/governance/index.ts';
 import { type DatabaseHandle, openDatabase } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
 import type { Database } from './platform/db/schema.ts';
 import { createEventSystem, type EventSystem } from './platform/events/index.ts';
+import { fileRoutes } from './platform/files/routes.ts';
 import { geoRoutes } from './platform/geo/routes.ts';
 import { AppError } from './platform/http/errors.ts';
 import { healthRoutes } from './platform/http/health.ts';
@@ -72,6 +73,7 @@ const REDACT = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-api-key"]',
+  'req.headers["x-claim-token"]',
   'res.headers["set-cookie"]',
   '*.password',
   '*.phone',
@@ -166,6 +168,7 @@ async function assemble(
       backgroundStarted = true;
       await events.start();
       await scheduleMaintenance(jobs, database.db, clock);
+      await scheduleDigest(app.platform, database.db);
       await jobs.start();
     },
   } satisfies Platform);
@@ -205,6 +208,7 @@ async function assemble(
         { name: 'geo', description: 'Zones: district, street, grid' },
         { name: 'org', description: 'Departments' },
         { name: 'identity', description: 'Sign-in, sessions, profiles, consent, enterprises, staff, single sign-on' },
+        { name: 'files', description: 'Photo uploads, stored without metadata, before they are attached to a report' },
         { name: 'governance', description: 'City governance: report categories and dispatch rules' },
       ],
     },
@@ -240,8 +244,11 @@ async function registerApi(app: FastifyInstance) {
       await api.register(geoRoutes);
       await api.register(orgRoutes);
       await api.register(identityRoutes);
+      await api.register(fileRoutes);
       await api.register(governanceRoutes);
     },
     { prefix: '/api/v1' },
   );
+  // Open311 GeoReport v2 keeps the standard's own paths, under its own base URL.
+  await app.register(open311Routes, { prefix: '/api/open311/v2' });
 }

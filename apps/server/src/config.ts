@@ -76,6 +76,10 @@ const EnvSchema = z.object({
   ONECITY_DEFAULT_LOCALE: z.enum(Locales).default('zh-CN'),
   ONECITY_TIME_ZONE: timeZone.default('Asia/Shanghai'),
   ONECITY_BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  ONECITY_UPLOAD_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
+  ONECITY_UPLOAD_MAX_MEGAPIXELS: int(1, 1000).default(40),
+  ONECITY_DUPLICATE_RADIUS_METERS: int(0, 5_000).default(50),
+  ONECITY_DUPLICATE_WINDOW_HOURS: int(0, 24 * 90).default(72),
   ONECITY_SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(10_000),
   ONECITY_TRUST_PROXY: bool.default(false),
   ONECITY_SEED_DEMO: bool.default(false),
@@ -113,6 +117,10 @@ export interface Config {
   seedDemo: boolean;
   relayIntervalMs: number;
   jobsIntervalMs: number;
+  /** Uploaded images: largest file in bytes, and most pixels (an image bomb is refused before decoding). */
+  uploads: { maxBytes: number; maxPixels: number };
+  /** A report of the same category this close to an open work order, this recently, is linked to it as a duplicate. */
+  duplicates: { radiusMeters: number; windowHours: number };
   secrets: {
     /** Encryption keys for personal data, newest first; the first encrypts. */
     piiKeys: { id: string; key: Buffer }[];
@@ -193,6 +201,8 @@ export function loadConfig(
     seedDemo: e.ONECITY_SEED_DEMO,
     relayIntervalMs: e.ONECITY_RELAY_INTERVAL_MS,
     jobsIntervalMs: e.ONECITY_JOBS_INTERVAL_MS,
+    duplicates: { radiusMeters: e.ONECITY_DUPLICATE_RADIUS_METERS, windowHours: e.ONECITY_DUPLICATE_WINDOW_HOURS },
+    uploads: { maxBytes: e.ONECITY_UPLOAD_MAX_BYTES, maxPixels: e.ONECITY_UPLOAD_MAX_MEGAPIXELS * 1_000_000 },
     secrets: {
       piiKeys: e.ONECITY_PII_KEYS
         ? e.ONECITY_PII_KEYS.split(',').map((entry) => {

@@ -1,4 +1,5 @@
 /** The API's shapes as zod schemas (each schema and its type share one name), shared by server, web and CLI. */
+export * from './files.ts';
 export * from './geo.ts';
 export * from './identity-citizen.ts';
 export * from './identity-staff.ts';

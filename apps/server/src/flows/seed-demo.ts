@@ -1,7 +1,7 @@
 /** Seeds the demo province and its cities. Idempotent: running it twice changes nothing. */
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { demoCategoryGroups, demoDispatchRules } from '../../../../demo/categories.ts';
+import { demoCategoryGroups, demoDispatchRules, demoSensitiveCategories } from '../../../../demo/categories.ts';
 import { demoCities } from '../../../../demo/cities.ts';
 import { demoData } from '../../../../demo/index.ts';
 import { insertCategories, type NewCategory, type RuleChange, seedDispatchRules } from '../modules/governance/index.ts';
@@ -67,6 +67,7 @@ function demoCategories(cityId: string): NewCategory[] {
       resolveWithinMinutes: c.resolveWithinMinutes,
       attributes: c.attributes,
       sortOrder: i,
+      sensitive: demoSensitiveCategories.has(c.code),
     })),
   ]);
 }

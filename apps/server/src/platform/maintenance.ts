@@ -1,12 +1,13 @@
 /**
  * The platform's own housekeeping, as an hourly durable job: expired idempotency keys, old
  * published events and inbox rows, old finished jobs, spent rate-limit windows, expired
- * sign-in codes and passkey challenges. Running it twice in an hour is harmless;
+ * sign-in codes and passkey challenges, uploads never attached. Running it twice in an hour is harmless;
  * the dedupe key makes sure it is scheduled once per hour across all processes.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from './db/schema.ts';
 import { pruneEvents } from './events/index.ts';
+import { pruneUnattached } from './files/index.ts';
 import { purgeExpiredIdempotencyKeys } from './http/idempotency.ts';
 import { purgeRateLimits } from './identity/citizen/rate-limit.ts';
 import { pruneOidcPayloads } from './identity/oidc/adapter.ts';
@@ -23,6 +24,8 @@ const HOUR_MS = 60 * 60 * 1000;
 export const EVENT_RETENTION_MS = 30 * 24 * HOUR_MS;
 /** Finished jobs are kept 30 days for inspection. */
 export const JOB_RETENTION_MS = 30 * 24 * HOUR_MS;
+/** Uploads never attached to anything are kept a day: time enough to finish writing a report. */
+export const UNATTACHED_UPLOAD_RETENTION_MS = 24 * HOUR_MS;
 
 function hourKey(at: Date): string {
   return `${MAINTENANCE_JOB}:${at.toISOString().slice(0, 13)}`;
@@ -47,6 +50,8 @@ export function registerMaintenance(jobs: JobSystem, clock: Clock) {
     const dayAgo = new Date(now.getTime() - 24 * HOUR_MS);
     await trx.deleteFrom('otp_challenges').where('expires_at', '<', dayAgo).execute();
     await trx.deleteFrom('webauthn_challenges').where('expires_at', '<', dayAgo).execute();
+    // Photos uploaded but never sent with a report: the citizen gave up, or uploaded twice.
+    await pruneUnattached(trx, new Date(now.getTime() - UNATTACHED_UPLOAD_RETENTION_MS));
     await scheduleMaintenance(jobs, trx, clock, false);
   });
 }

@@ -1,4 +1,4 @@
-/** City governance: report categories and dispatch rules. The only import surface of the module. */
+/** City governance: categories, dispatch, reports and work orders, Open311. The only import surface of the module. */
 export {
   type CurrentRule,
   type DispatchDecision,
@@ -19,5 +19,8 @@ export {
   resolveDepartment,
   seedDispatchRules,
 } from './repository.ts';
-export { governanceRoutes } from './routes.ts';
+export { type ReportInput, type SubmittedReport, submitReport } from './intake.ts';
+export { scheduleDigest } from './jobs.ts';
+export { governanceRoutes } from './module.ts';
+export { open311Routes } from './open311/routes.ts';
 export type { CategoryAttribute, Priority } from './schema.ts';

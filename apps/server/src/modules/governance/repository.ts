@@ -18,6 +18,8 @@ export interface NewCategory {
   resolveWithinMinutes: number | null;
   attributes: CategoryAttribute[];
   sortOrder: number;
+  /** Shown publicly only at a coarse location. */
+  sensitive?: boolean;
 }
 
 /** A category citizens pick. */
@@ -30,6 +32,8 @@ export interface Category {
   acceptWithinMinutes: number;
   resolveWithinMinutes: number;
   attributes: CategoryAttribute[];
+  /** Shown publicly only at a coarse location. */
+  sensitive: boolean;
 }
 
 /** A group of categories. */
@@ -74,6 +78,7 @@ export async function insertCategories(db: Kysely<Database>, categories: NewCate
         resolve_within_minutes: c.resolveWithinMinutes,
         attributes: JSON.stringify(c.attributes),
         sort_order: c.sortOrder,
+        sensitive: c.sensitive ?? false,
       })),
     )
     .onConflict((oc) => oc.doNothing())
@@ -114,6 +119,7 @@ function toCategory(row: {
   accept_within_minutes: number | null;
   resolve_within_minutes: number | null;
   attributes: CategoryAttribute[];
+  sensitive: boolean;
 }): Category | null {
   if (
     row.default_department_code === null ||
@@ -132,6 +138,7 @@ function toCategory(row: {
     acceptWithinMinutes: row.accept_within_minutes,
     resolveWithinMinutes: row.resolve_within_minutes,
     attributes: row.attributes,
+    sensitive: row.sensitive,
   };
 }
 

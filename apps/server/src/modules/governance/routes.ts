@@ -42,6 +42,7 @@ const Category = z.object({
   acceptWithinMinutes: z.number().int(),
   resolveWithinMinutes: z.number().int(),
   attributes: z.array(CategoryAttribute).describe('Extra questions asked when reporting'),
+  sensitive: z.boolean().describe('Reports of it appear on the public map only at a coarse location'),
 });
 
 const CategoryTree = z.object({
@@ -115,8 +116,8 @@ const present = (rule: Awaited<ReturnType<typeof listDispatchRules>>[number]) =>
   createdAt: rule.createdAt.toISOString(),
 });
 
-/** Registers the governance routes. */
-export async function governanceRoutes(app: FastifyInstance) {
+/** Registers the category and dispatch-rule routes. */
+export async function categoryRoutes(app: FastifyInstance) {
   cityScope(app);
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = () => app.platform.db;

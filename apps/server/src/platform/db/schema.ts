@@ -353,6 +353,31 @@ export interface OidcSecretsTable {
   created_at: DefaultTimestamp;
 }
 
+/** platform/files (uploaded photos; bytes in `content`/`thumbnail` when `storage` is 'database') */
+export interface FilesTable {
+  id: string;
+  city_id: string;
+  purpose: string;
+  content_type: string;
+  byte_size: number;
+  width: number;
+  height: number;
+  sha256: string;
+  storage: ColumnType<string, string | undefined, string>;
+  content: Uint8Array | null;
+  thumbnail: Uint8Array | null;
+  thumbnail_type: string;
+  thumbnail_width: number;
+  thumbnail_height: number;
+  uploaded_by_kind: 'citizen' | 'staff' | 'api_key' | 'anonymous';
+  uploaded_by_id: string | null;
+  claim_hash: string | null;
+  attached_to_kind: string | null;
+  attached_to_id: string | null;
+  attached_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+}
+
 /** Every table OneCity owns. */
 export interface Database {
   citizens: CitizensTable;
@@ -373,6 +398,7 @@ export interface Database {
   oidc_payloads: OidcPayloadsTable;
   oidc_secrets: OidcSecretsTable;
   rate_limit_counters: RateLimitCountersTable;
+  files: FilesTable;
   tenants: TenantsTable;
   departments: DepartmentsTable;
   zones: ZonesTable;

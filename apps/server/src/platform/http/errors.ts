@@ -74,6 +74,176 @@ export const errorCatalog = {
     status: 404,
     title: { 'zh-CN': '本市没有编号为“{zone}”的区域', en: 'This city has no zone with the code "{zone}"' },
   },
+  REPORT_NOT_FOUND: {
+    status: 404,
+    title: { 'zh-CN': '找不到编号为“{report}”的事件', en: 'There is no report "{report}"' },
+  },
+  WORK_ORDER_NOT_FOUND: {
+    status: 404,
+    title: { 'zh-CN': '找不到该工单', en: 'There is no such work order' },
+  },
+  WORK_ORDER_ACTION_NOT_ALLOWED: {
+    status: 409,
+    title: {
+      'zh-CN': '工单当前状态为“{status}”，不能执行“{action}”；您现在可以执行：{allowed}',
+      en: 'The work order is "{status}": "{action}" is not possible; you can now: {allowed}',
+    },
+  },
+  WORK_ORDER_CHANGED: {
+    status: 409,
+    title: {
+      'zh-CN': '工单已被他人更新，请刷新后重试',
+      en: 'Someone else changed the work order; reload it and try again',
+    },
+  },
+  REOPEN_WINDOW_PASSED: {
+    status: 409,
+    title: {
+      'zh-CN': '办结已超过 7 天，不能再申请重办；请重新上报',
+      en: 'It was resolved more than 7 days ago and can no longer be reopened; please report it again',
+    },
+  },
+  ALREADY_RATED: {
+    status: 409,
+    title: { 'zh-CN': '您已评价过该事件', en: 'You have already rated this report' },
+  },
+  ESCALATION_AT_TOP: {
+    status: 409,
+    title: {
+      'zh-CN': '该工单已升级至城市运行管理中心，不能再升级',
+      en: 'The work order is already escalated to the operations centre',
+    },
+  },
+  TRANSFER_TO_SAME_DEPARTMENT: {
+    status: 409,
+    title: {
+      'zh-CN': '工单已在该部门，请选择其他部门转办',
+      en: 'The work order is already with that department; choose another one to transfer it to',
+    },
+  },
+  REPORT_CATEGORY_REQUIRED: {
+    status: 400,
+    title: {
+      'zh-CN': '无法从描述确定事件类别，请选择一个类别',
+      en: 'The category cannot be told from the description; please choose one',
+    },
+  },
+  REPORT_ATTRIBUTE_INVALID: {
+    status: 400,
+    title: {
+      'zh-CN': '补充信息“{attribute}”缺失或格式不对',
+      en: 'The extra detail "{attribute}" is missing or not valid',
+    },
+  },
+  ASSIGNEE_NOT_FOUND: {
+    status: 400,
+    title: {
+      'zh-CN': '指派对象不是本部门的在岗人员',
+      en: 'The assignee is not an active member of this department',
+    },
+  },
+  PHOTO_REQUIRED: {
+    status: 400,
+    title: { 'zh-CN': '办结时请上传处置后的照片', en: 'Resolving needs a photo of the result' },
+  },
+  NOT_A_DUPLICATE: {
+    status: 409,
+    title: {
+      'zh-CN': '该事件没有被合并或关联到其他工单',
+      en: 'This report is not merged into or linked to another work order',
+    },
+  },
+  FOLLOW_UP_NOT_FOUND: {
+    status: 404,
+    title: { 'zh-CN': '找不到该整改跟进', en: 'There is no such follow-up' },
+  },
+  BBOX_INVALID: {
+    status: 400,
+    title: {
+      'zh-CN': '范围参数 bbox 应为“最小经度,最小纬度,最大经度,最大纬度”，且最小值不大于最大值',
+      en: 'bbox must be minLon,minLat,maxLon,maxLat (WGS 84), each minimum not above its maximum',
+    },
+  },
+  LIVE_STREAMS_EXCEEDED: {
+    status: 429,
+    title: {
+      'zh-CN': '实时更新的连接过多（每人最多 {max} 个），请关闭其他窗口后重试',
+      en: 'Too many live update connections (at most {max} per person); close another window and try again',
+    },
+  },
+  // Open311 GeoReport v2 (modules/governance/open311).
+  OPEN311_FORMAT_UNSUPPORTED: {
+    status: 404,
+    title: {
+      'zh-CN': 'Open311 接口没有“{format}”格式，请使用 .json 或 .xml',
+      en: 'Open311 has no format "{format}"; use .json or .xml',
+    },
+  },
+  OPEN311_JURISDICTION_REQUIRED: {
+    status: 400,
+    title: {
+      'zh-CN': '请提供 jurisdiction_id（城市编号），可选：{cities}',
+      en: 'jurisdiction_id (the city id) is required; one of: {cities}',
+    },
+  },
+  OPEN311_API_KEY_REQUIRED: {
+    status: 403,
+    title: {
+      'zh-CN': '提交服务请求需要 api_key',
+      en: 'api_key is required to submit a service request',
+    },
+  },
+  OPEN311_API_KEY_SCOPE: {
+    status: 403,
+    title: {
+      'zh-CN': '该 API 密钥没有提交服务请求的权限（须带有 {scope}）',
+      en: 'This API key may not submit service requests (it needs the scope {scope})',
+    },
+  },
+  OPEN311_API_KEY_JURISDICTION: {
+    status: 403,
+    title: {
+      'zh-CN': '该 API 密钥不属于城市“{city}”',
+      en: 'This API key does not belong to the city "{city}"',
+    },
+  },
+  OPEN311_FIELD_REQUIRED: {
+    status: 400,
+    title: { 'zh-CN': '缺少 {field}', en: '{field} is required' },
+  },
+  OPEN311_FIELD_INVALID: {
+    status: 400,
+    title: { 'zh-CN': '{field} 的值无效', en: 'The value of {field} is not valid' },
+  },
+  OPEN311_TEXT_TOO_LONG: {
+    status: 400,
+    title: { 'zh-CN': '{field} 最多 {max} 个字符', en: '{field} may have at most {max} characters' },
+  },
+  OPEN311_LIST_TOO_LONG: {
+    status: 400,
+    title: { 'zh-CN': '{field} 最多列出 {max} 项', en: '{field} may list at most {max} items' },
+  },
+  OPEN311_LOCATION_REQUIRED: {
+    status: 400,
+    title: {
+      'zh-CN': '请提供 lat 和 long：OneCity 需要在地图上定位每个请求，不解析 address_string 或 address_id',
+      en: 'lat and long are required: OneCity places every request on the map and does not geocode address_string or address_id',
+    },
+  },
+  OPEN311_DATE_INVALID: {
+    status: 400,
+    title: {
+      'zh-CN': '{field} 须为带时区的 W3C 日期时间，例如 2026-06-01T00:00:00+08:00',
+      en: '{field} must be a W3C date-time with a time zone, e.g. 2026-06-01T00:00:00Z',
+    },
+  },
+  OPEN311_DATE_RANGE_INVALID: {
+    status: 400,
+    title: {
+      'zh-CN': 'start_date 须早于 end_date，且时间范围不超过 {days} 天',
+      en: 'start_date must come before end_date, and the range may span at most {days} days',
+    },
+  },
   REPORT_CATEGORY_NOT_FOUND: {
     status: 404,
     title: {
@@ -331,6 +501,58 @@ export const errorCatalog = {
       en: 'The redirect URI "{uri}" is not valid: it must be an https URL without a fragment (http://localhost for development)',
     },
   },
+  // Files: photos citizens and staff upload.
+  FILE_EMPTY: {
+    status: 400,
+    title: {
+      'zh-CN': '上传内容为空：请把图片文件本身作为请求体发送',
+      en: 'The upload is empty: send the image file itself as the request body',
+    },
+  },
+  FILE_TOO_LARGE: {
+    status: 413,
+    title: { 'zh-CN': '文件过大，上限为 {limit}', en: 'The file is too large; the limit is {limit}' },
+  },
+  FILE_TYPE_NOT_ALLOWED: {
+    status: 415,
+    title: {
+      'zh-CN': '只能上传 {allowed} 格式的图片',
+      en: 'Only {allowed} images can be uploaded',
+    },
+  },
+  HEIC_NOT_SUPPORTED: {
+    status: 415,
+    title: {
+      'zh-CN':
+        '暂不支持 HEIC/HEIF 格式的照片，请改为上传 {allowed} 格式（iPhone 可在“设置 > 相机 > 格式”中选择“兼容性最佳”）',
+      en: 'HEIC/HEIF photos cannot be read here; upload a {allowed} image instead (on an iPhone: Settings > Camera > Formats > Most Compatible)',
+    },
+  },
+  IMAGE_TOO_MANY_PIXELS: {
+    status: 413,
+    title: {
+      'zh-CN': '图片像素过多，上限为 {limit} 百万像素',
+      en: 'The image has too many pixels; the limit is {limit} megapixels',
+    },
+  },
+  IMAGE_UNREADABLE: {
+    status: 400,
+    title: {
+      'zh-CN': '无法读取该图片，文件可能已损坏或不完整，请重新拍摄或选择',
+      en: 'The image cannot be read; the file may be damaged or incomplete. Take or choose it again',
+    },
+  },
+  FILE_NOT_FOUND: {
+    status: 404,
+    title: { 'zh-CN': '找不到该文件', en: 'The file was not found' },
+  },
+  FILE_ALREADY_ATTACHED: {
+    status: 409,
+    title: {
+      'zh-CN': '该文件已被使用，不能再次附加',
+      en: 'This file is already attached to something and cannot be attached again',
+    },
+  },
   INTERNAL: {
     status: 500,
     title: { 'zh-CN': '服务器内部错误，我们已记录此问题', en: 'Internal server error; it has been logged' },
@@ -354,13 +576,20 @@ export interface FieldError {
 /** The error every handler throws: a catalog code plus the values its message mentions. */
 export class AppError extends Error {
   readonly code: ErrorCode;
-  readonly params: Record<string, string | number>;
+  readonly params: ErrorParams;
+  /** Machine-readable members added to the problem (e.g. the current status and allowed actions of a 409). */
+  readonly extensions: Record<string, unknown> | undefined;
   readonly errors: FieldError[] | undefined;
   readonly headers: Record<string, string> | undefined;
   constructor(
     code: ErrorCode,
-    params: Record<string, string | number> = {},
-    options: { errors?: FieldError[]; headers?: Record<string, string>; cause?: unknown } = {},
+    params: ErrorParams = {},
+    options: {
+      errors?: FieldError[];
+      headers?: Record<string, string>;
+      cause?: unknown;
+      extensions?: Record<string, unknown>;
+    } = {},
   ) {
     super(code, { cause: options.cause });
     this.name = 'AppError';
@@ -368,6 +597,7 @@ export class AppError extends Error {
     this.params = params;
     this.errors = options.errors;
     this.headers = options.headers;
+    this.extensions = options.extensions;
   }
   get status(): number {
     return errorCatalog[this.code].status;
@@ -375,8 +605,13 @@ export class AppError extends Error {
 }
 
 /** The catalog message for `code` in `locale`, with `{placeholders}` filled. */
-export function errorMessage(code: ErrorCode, locale: Locale, params: Record<string, string | number> = {}): string {
-  return errorCatalog[code].title[locale].replace(/\{(\w+)\}/g, (m, name: string) =>
-    name in params ? String(params[name]) : m,
-  );
+export function errorMessage(code: ErrorCode, locale: Locale, params: ErrorParams = {}): string {
+  return errorCatalog[code].title[locale].replace(/\{(\w+)\}/g, (m, name: string) => {
+    const value = params[name];
+    if (value === undefined) return m;
+    return typeof value === 'object' ? value[locale] : String(value);
+  });
 }
+
+/** Values for a message's placeholders: plain, or one text per language (a status name, a list of actions). */
+export type ErrorParams = Record<string, string | number | Record<Locale, string>>;

@@ -66,6 +66,7 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
     requestId: String(request.id),
   };
   if (error.errors?.length) problem.errors = error.errors;
+  if (error.extensions) Object.assign(problem, error.extensions, { ...problem });
   if (error.headers) reply.headers(error.headers);
   return reply
     .status(error.status)

@@ -18,7 +18,7 @@ export interface RateLimit {
 
 const MINUTE = 60_000;
 
-/** The limits of citizen sign-in and of one-time codes. */
+/** The limits of citizen sign-in, of one-time codes and of uploads. */
 export const limits = {
   /** Codes sent to one phone number or e-mail address. */
   otpPerDestination: { name: 'otp:dest', max: 5, windowMs: 15 * MINUTE },
@@ -28,6 +28,10 @@ export const limits = {
   verifyPerIp: { name: 'otp-verify:ip', max: 30, windowMs: 15 * MINUTE },
   /** Passkey ceremonies started or finished from one IP address. */
   passkeyPerIp: { name: 'passkey:ip', max: 60, windowMs: 15 * MINUTE },
+  /** Images uploaded without signing in, from one IP address (nobody answers for them: stricter). */
+  uploadAnonymousPerIp: { name: 'upload:ip', max: 30, windowMs: 60 * MINUTE },
+  /** Images uploaded by one signed-in person or API key (nine photos a report leaves room for many reports). */
+  uploadPerPrincipal: { name: 'upload:principal', max: 120, windowMs: 60 * MINUTE },
 } as const satisfies Record<string, RateLimit>;
 
 /** A keyed hash of the caller's IP address, for use in a bucket name. */
