@@ -7,13 +7,10 @@
  * or 400 for the deliberately empty body).
  */
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from './app.ts';
 import { submitReport } from './modules/governance/index.ts';
-import type { Config } from './config.ts';
-import type { Database } from './platform/db/schema.ts';
 import { createSession } from './platform/identity/sessions.ts';
 import { ManualClock } from './platform/time/clock.ts';
 import { describeEachDialect } from './testing/db.ts';
@@ -93,7 +90,10 @@ const matrix: Record<string, Row> = {
 
   // City governance: categories are public; dispatch rules are for supervisors and admins, changed by platform admins.
   'GET /api/v1/cities/:city/report-categories': { expect: everyone(200) },
-  'POST /api/v1/cities/:city/report-categories/suggest': { body: () => ({ text: '井盖不见了' }), expect: everyone(200) },
+  'POST /api/v1/cities/:city/report-categories/suggest': {
+    body: () => ({ text: '井盖不见了' }),
+    expect: everyone(200),
+  },
   'GET /api/v1/cities/:city/dispatch-rules': {
     expect: { ...staff, staffX: 200, staffY: 200, staffOutside: 403, platformAdmin: 200 },
   },
@@ -117,14 +117,49 @@ const matrix: Record<string, Row> = {
     params: () => ({ id: '0192f000-0000-7000-8000-00000000beef' }),
     expect: everyone(404),
   },
+  // Open311 GeoReport v2: reading is public (never personal data); posting needs an API key with
+  // open311:write of the city, which none of the matrix's people is (403 in the standard's format).
+  'GET /api/open311/v2/discovery.:format': { params: () => ({ format: 'json' }), expect: everyone(200) },
+  'GET /api/open311/v2/services.:format': {
+    params: () => ({ format: 'json' }),
+    query: 'jurisdiction_id=lingnan',
+    expect: everyone(200),
+  },
+  'GET /api/open311/v2/services/:file': {
+    params: () => ({ file: 'graffiti.xml' }),
+    query: 'jurisdiction_id=lingnan',
+    expect: everyone(200),
+  },
+  'GET /api/open311/v2/requests.:format': {
+    params: () => ({ format: 'json' }),
+    query: 'jurisdiction_id=lingnan',
+    expect: everyone(200),
+  },
+  'GET /api/open311/v2/requests/:file': {
+    params: (c) => ({ file: `${c.trackingNo}.json` }),
+    query: 'jurisdiction_id=lingnan',
+    expect: everyone(200),
+  },
+  'GET /api/open311/v2/tokens/:file': {
+    params: (c) => ({ file: `${c.trackingNo}.json` }),
+    query: 'jurisdiction_id=lingnan',
+    expect: everyone(200),
+  },
+  'POST /api/open311/v2/requests.:format': { params: () => ({ format: 'json' }), expect: everyone(403) },
   // Reports: anyone may report (anonymous callers too, with stricter limits); a report is followed
   // by its reporter, or with the follow token an anonymous reporter got.
   'POST /api/v1/cities/:city/reports': {
     body: () => ({ categoryCode: 'streetlight-out', description: '路灯不亮', lat: 23.13, lon: 113.3 }),
     expect: everyone(201),
   },
-  'GET /api/v1/cities/:city/reports/:trackingNo': { params: (c) => ({ trackingNo: c.trackingNo }), expect: everyone(404) },
-  'POST /api/v1/cities/:city/area-follows': { body: () => ({ zoneCode: 'LN-01' }), expect: { ...citizens, citizenA: 201, citizenB: 201, enterpriseMember: 201 } },
+  'GET /api/v1/cities/:city/reports/:trackingNo': {
+    params: (c) => ({ trackingNo: c.trackingNo }),
+    expect: everyone(404),
+  },
+  'POST /api/v1/cities/:city/area-follows': {
+    body: () => ({ zoneCode: 'LN-01' }),
+    expect: { ...citizens, citizenA: 201, citizenB: 201, enterpriseMember: 201 },
+  },
   'GET /api/v1/me/reports': { expect: citizens },
   'GET /api/v1/me/reports/:trackingNo': {
     params: (c) => ({ trackingNo: c.trackingNo }),

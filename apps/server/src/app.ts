@@ -209,7 +209,12 @@ async function assemble(
         { name: 'org', description: 'Departments' },
         { name: 'identity', description: 'Sign-in, sessions, profiles, consent, enterprises, staff, single sign-on' },
         { name: 'files', description: 'Photo uploads, stored without metadata, before they are attached to a report' },
-        { name: 'governance', description: 'City governance: report categories and dispatch rules' },
+        {
+          name: 'governance',
+          description:
+            'City governance: report categories and dispatch rules, reports and their tracking, work orders and their workflow, the public feed',
+        },
+        { name: 'open311', description: 'Open311 GeoReport v2 (at /api/open311/v2), JSON and XML' },
       ],
     },
     transform: jsonSchemaTransform,

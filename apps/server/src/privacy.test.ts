@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp, createLogger } from './app.ts';
+import { createApiKey } from './platform/identity/api-keys.ts';
 import { freshPhone, nationalId, signInByCode } from './platform/identity/citizen/test-support.ts';
 import { ManualClock } from './platform/time/clock.ts';
 import { describeEachDialect } from './testing/db.ts';
@@ -101,6 +102,102 @@ describeEachDialect(
         const dump = JSON.stringify(rows, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
         for (const secret of [phone, idNumber]) expect(dump, `table ${name}`).not.toContain(secret);
       }
+    });
+
+    it('holds for reports: no reporter contact details through any report, work-order, Open311 or public endpoint', async () => {
+      const db = ctx.handle().db;
+      const config = app.platform.config;
+      const phone = freshPhone();
+      const email = `reporter-${phone}@example.test`;
+      const reporter = await signedInCitizen(db, config, clock, { phone, email, name: '林秀英' });
+      const grid = await db
+        .selectFrom('zones')
+        .select(['center_lat as lat', 'center_lon as lon'])
+        .where('code', '=', 'LN-06-01-01')
+        .executeTakeFirstOrThrow();
+      const reported = await app.inject({
+        method: 'POST',
+        url: '/api/v1/cities/lingnan/reports',
+        headers: reporter.write,
+        payload: {
+          categoryCode: 'manhole-cover-missing',
+          description: '井盖没了',
+          ...grid,
+          attributes: { anyone_hurt: false },
+        },
+      });
+      expect(reported.statusCode, reported.body).toBe(201);
+      const { trackingNo } = reported.json();
+      const { key } = await createApiKey(db, { cityId: 'lingnan', name: 'privacy', scopes: ['open311:write'] });
+      const o311Phone = freshPhone();
+      const o311Email = `o311-${o311Phone}@example.test`;
+      const posted = await app.inject({
+        method: 'POST',
+        url: '/api/open311/v2/requests.json',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          api_key: key,
+          jurisdiction_id: 'lingnan',
+          service_code: 'garbage-piled',
+          lat: String(grid.lat + 0.001),
+          long: String(grid.lon),
+          description: '垃圾没人清',
+          first_name: '欧阳',
+          last_name: '明远',
+          email: o311Email,
+          phone: o311Phone,
+          device_id: 'device-7f3a9c',
+        }).toString(),
+      });
+      expect(posted.statusCode, posted.body).toBeLessThan(300);
+      const workOrder = await db
+        .withTables<{ reports: { tracking_no: string; work_order_id: string } }>()
+        .selectFrom('reports')
+        .select('work_order_id')
+        .where('tracking_no', '=', trackingNo)
+        .executeTakeFirstOrThrow();
+      const secrets = [phone, email, '林秀英', reporter.id, o311Phone, o311Email, '欧阳', 'device-7f3a9c'];
+
+      const other = await signedInCitizen(db, config, clock);
+      const handler = await signedInStaff(db, config, clock, { roles: ['clerk', 'supervisor'] });
+      const operations = await signedInStaff(db, config, clock, {
+        departmentCode: 'gov-services-data',
+        roles: ['supervisor'],
+      });
+      const callers = {
+        anonymous: {},
+        'other citizen': other.read,
+        handler: handler.read,
+        operations: operations.read,
+      };
+      const params: Record<string, string> = {
+        city: 'lingnan',
+        trackingNo,
+        id: workOrder.work_order_id,
+        format: 'json',
+        file: `${trackingNo}.json`,
+        code: 'LN-06',
+        fileId: '0192f000-0000-7000-8000-00000000beef',
+      };
+      let checked = 0;
+      for (const route of app.routeCatalog) {
+        // The live stream stays open; its events carry ids and statuses only (live-routes.test.ts).
+        if (route.method !== 'GET' || route.url.endsWith('/live')) continue;
+        const url = route.url.replace(/:(\w+)/g, (_m, name: string) => params[name] ?? name);
+        for (const format of route.url.includes(':format') || route.url.includes(':file')
+          ? ['json', 'xml']
+          : ['json']) {
+          const path = url.replace('.json', `.${format}`);
+          for (const [who, headers] of Object.entries(callers)) {
+            const res = await app.inject({ url: `${path}?jurisdiction_id=lingnan`, headers });
+            checked += 1;
+            for (const secret of secrets) expect(res.body, `GET ${path} as ${who}`).not.toContain(secret);
+          }
+        }
+      }
+      expect(checked).toBeGreaterThan(100);
+      const log = lines.join('');
+      for (const secret of [phone, email, o311Phone, o311Email]) expect(log, 'log output').not.toContain(secret);
     });
   },
   'demo',

@@ -4,13 +4,14 @@
  * to, a crew member, an after-photo), appends the action and does what follows from it (a low
  * rating opens a follow-up; a merge moves the reports).
  */
+
+import type { Transaction } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import type { Platform } from '../../app.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { claimUploads } from '../../platform/files/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { Principal } from '../../platform/identity/principal.ts';
-import type { Transaction } from 'kysely';
 import { notify } from './notifications.ts';
 import { governanceDb } from './schema.ts';
 import {
@@ -22,7 +23,7 @@ import {
   partiesOf,
   type WorkOrderRow,
 } from './work-orders.ts';
-import { type PersonAction, type Party, type WorkOrderState } from './workflow.ts';
+import type { Party, WorkOrderState } from './workflow.ts';
 
 /** Rating tags (好差评): what went well and what did not. */
 export const RATING_TAGS = [
@@ -78,14 +79,14 @@ async function departmentId(trx: Transaction<Database>, cityId: string, code: st
 }
 
 /** Turns a request into the log entry it makes, checking what it refers to. */
-async function toInput(
-  trx: Transaction<Database>,
-  wo: WorkOrderRow,
-  request: ActionRequest,
-): Promise<ActionInput> {
+async function toInput(trx: Transaction<Database>, wo: WorkOrderRow, request: ActionRequest): Promise<ActionInput> {
   switch (request.action) {
     case 'dispatch':
-      return { action: 'dispatch', departmentId: await departmentId(trx, wo.city_id, request.departmentCode), note: request.note ?? null };
+      return {
+        action: 'dispatch',
+        departmentId: await departmentId(trx, wo.city_id, request.departmentCode),
+        note: request.note ?? null,
+      };
     case 'transfer':
       return {
         action: 'transfer',
@@ -238,7 +239,14 @@ export async function actOnMyReport(
     if (!report) throw new AppError('REPORT_NOT_FOUND', { report: trackingNo.slice(0, 32) });
     const wo = await loadWorkOrder(trx, report.city_id, report.work_order_id, true);
     if (!wo) throw new AppError('REPORT_NOT_FOUND', { report: trackingNo.slice(0, 32) });
-    return act(platform, trx, wo, new Set<Party>(['reporter']), { principal, ...(requestId ? { requestId } : {}) }, request);
+    return act(
+      platform,
+      trx,
+      wo,
+      new Set<Party>(['reporter']),
+      { principal, ...(requestId ? { requestId } : {}) },
+      request,
+    );
   });
 }
 
@@ -271,7 +279,10 @@ export async function mergeWorkOrders(
     const targetParties = await partiesOf(trx, principal, target);
     if (sourceParties.size === 0 || targetParties.size === 0) throw new AppError('WORK_ORDER_NOT_FOUND');
     const actor: Actor = { principal, ...(requestId ? { requestId } : {}) };
-    const result = await appendAction(platform, trx, source, sourceParties, actor, { action: 'merge', targetId: target.id });
+    const result = await appendAction(platform, trx, source, sourceParties, actor, {
+      action: 'merge',
+      targetId: target.id,
+    });
     const gdb = governanceDb(trx);
     const moved = await gdb
       .updateTable('reports')
@@ -279,9 +290,20 @@ export async function mergeWorkOrders(
       .where('work_order_id', '=', source.id)
       .returning(['id'])
       .execute();
-    await gdb.updateTable('report_photos').set({ work_order_id: target.id }).where('work_order_id', '=', source.id).execute();
+    await gdb
+      .updateTable('report_photos')
+      .set({ work_order_id: target.id })
+      .where('work_order_id', '=', source.id)
+      .execute();
     for (const report of moved) {
-      await appendAction(platform, trx, target, new Set<Party>(['system']), { system: true }, { action: 'link', reportId: report.id });
+      await appendAction(
+        platform,
+        trx,
+        target,
+        new Set<Party>(['system']),
+        { system: true },
+        { action: 'link', reportId: report.id },
+      );
     }
     await auditAction(platform, trx, actor, source, 'merge', { into: target.id, reports: moved.length });
     return { workOrderId: source.id, status: result.after.status, seq: result.seq, followUpId: null };
@@ -315,10 +337,17 @@ export async function unmergeReport(
     if (!parties.has('supervisor') && !parties.has('operations')) throw new AppError('WORK_ORDER_NOT_FOUND');
     if (report.own_work_order_id === current.id) throw new AppError('NOT_A_DUPLICATE');
     const actor: Actor = { principal, ...(requestId ? { requestId } : {}) };
-    await appendAction(platform, trx, current, new Set<Party>(['system']), { system: true }, {
-      action: 'unlink',
-      reportId: report.id,
-    });
+    await appendAction(
+      platform,
+      trx,
+      current,
+      new Set<Party>(['system']),
+      { system: true },
+      {
+        action: 'unlink',
+        reportId: report.id,
+      },
+    );
     const fresh = await dispatch(trx, report.id);
     await gdb
       .updateTable('reports')
@@ -331,7 +360,11 @@ export async function unmergeReport(
       .where('report_id', '=', report.id)
       .execute();
     await auditAction(platform, trx, actor, current, 'unmerge', { report: report.id, newWorkOrderId: fresh.id });
-    const reporter = await gdb.selectFrom('reports').select(['reporter_citizen_id', 'tracking_no']).where('id', '=', report.id).executeTakeFirstOrThrow();
+    const reporter = await gdb
+      .selectFrom('reports')
+      .select(['reporter_citizen_id', 'tracking_no'])
+      .where('id', '=', report.id)
+      .executeTakeFirstOrThrow();
     if (reporter.reporter_citizen_id) {
       await notify(platform, trx, {
         cityId,

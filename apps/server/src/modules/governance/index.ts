@@ -6,6 +6,10 @@ export {
   type ManualReason,
   type ZoneIds,
 } from './dispatch.ts';
+export { type ReportInput, type SubmittedReport, submitReport } from './intake.ts';
+export { scheduleDigest } from './jobs.ts';
+export { governanceRoutes } from './module.ts';
+export { open311Routes } from './open311/routes.ts';
 export {
   type Category,
   type CategoryGroup,
@@ -19,8 +23,4 @@ export {
   resolveDepartment,
   seedDispatchRules,
 } from './repository.ts';
-export { type ReportInput, type SubmittedReport, submitReport } from './intake.ts';
-export { scheduleDigest } from './jobs.ts';
-export { governanceRoutes } from './module.ts';
-export { open311Routes } from './open311/routes.ts';
 export type { CategoryAttribute, Priority } from './schema.ts';

@@ -9,18 +9,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { cellToParent, gridDisk } from 'h3-js';
 import { sql, type Transaction } from 'kysely';
-import type { Database } from '../../platform/db/schema.ts';
 import { uuidv7 } from 'uuidv7';
 import type { Platform } from '../../app.ts';
 import { appendAudit } from '../../platform/audit/index.ts';
+import type { Database } from '../../platform/db/schema.ts';
 import { recordEvent } from '../../platform/events/index.ts';
 import { claimUploads } from '../../platform/files/index.ts';
 import { resolvePoint } from '../../platform/geo/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { Principal } from '../../platform/identity/principal.ts';
 import type { DispatchDecision } from './dispatch.ts';
-import { type Category, findCategory, resolveDepartment } from './repository.ts';
 import { notify } from './notifications.ts';
+import { type Category, findCategory, resolveDepartment } from './repository.ts';
 import { governanceDb, type ReportChannel } from './schema.ts';
 import { scheduleTimers } from './timers.ts';
 import { appendAction, lockKey, openStatuses, type WorkOrderRow } from './work-orders.ts';
@@ -79,7 +79,10 @@ export function trackingNumber(now: Date, timeZone: string, n: number): string {
 }
 
 /** Checks the category's extra questions: required ones answered, types right, nothing unknown. */
-export function checkAttributes(category: Category, given: Record<string, unknown>): Record<string, boolean | number | string> {
+export function checkAttributes(
+  category: Category,
+  given: Record<string, unknown>,
+): Record<string, boolean | number | string> {
   const out: Record<string, boolean | number | string> = {};
   const known = new Map(category.attributes.map((a) => [a.code, a]));
   for (const key of Object.keys(given)) {
@@ -146,7 +149,16 @@ export async function createWorkOrder(
   const departmentId = args.decision.manual ? null : args.decision.departmentId;
   const state = applyAction(
     null,
-    { action: 'submit', actorId: null, departmentId, assigneeId: null, rating: null, targetId: null, escalation: null, at: now },
+    {
+      action: 'submit',
+      actorId: null,
+      departmentId,
+      assigneeId: null,
+      rating: null,
+      targetId: null,
+      escalation: null,
+      at: now,
+    },
     1,
   );
   const workOrder: WorkOrderRow = {
@@ -217,7 +229,11 @@ export async function reopenAsNewWorkOrder(
   const category = await findCategory(trx, report.city_id, report.category_code);
   if (!category) throw new AppError('REPORT_CATEGORY_NOT_FOUND', { category: report.category_code });
   const point = await resolvePoint(trx, report.city_id, report.lat, report.lon);
-  const zones = { district: point.district?.id ?? null, street: point.street?.id ?? null, grid: point.grid?.id ?? null };
+  const zones = {
+    district: point.district?.id ?? null,
+    street: point.street?.id ?? null,
+    grid: point.grid?.id ?? null,
+  };
   const decision = await resolveDepartment(trx, report.city_id, category.code, zones);
   return createWorkOrder(platform, trx, {
     cityId: report.city_id,
@@ -229,6 +245,14 @@ export async function reopenAsNewWorkOrder(
     decision,
     principal,
   });
+}
+
+/** Control characters other than tab and line breaks: nothing a person types, and XML cannot carry them. */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+/** Text as it is kept: control characters removed, trimmed. */
+export function cleanText(text: string): string {
+  return text.replace(CONTROL, '').trim();
 }
 
 /** Takes a report in; see the module comment. `requestId` ties the audit entry to the request. */
@@ -244,9 +268,17 @@ export async function submitReport(
   const attributes = checkAttributes(category, input.attributes ?? {});
   const photoIds = [...new Set(input.photoIds ?? [])];
   const point = await resolvePoint(db, input.cityId, input.lat, input.lon);
-  const zones = { district: point.district?.id ?? null, street: point.street?.id ?? null, grid: point.grid?.id ?? null };
+  const zones = {
+    district: point.district?.id ?? null,
+    street: point.street?.id ?? null,
+    grid: point.grid?.id ?? null,
+  };
   const decision = await resolveDepartment(db, input.cityId, category.code, zones);
-  const city = await db.selectFrom('tenants').select('time_zone').where('id', '=', input.cityId).executeTakeFirstOrThrow();
+  const city = await db
+    .selectFrom('tenants')
+    .select('time_zone')
+    .where('id', '=', input.cityId)
+    .executeTakeFirstOrThrow();
   const followToken = principal.kind === 'anonymous' ? randomBytes(24).toString('base64url') : null;
   const ring = gridDisk(point.h3.res9, 1).sort();
 
@@ -303,16 +335,18 @@ export async function submitReport(
         work_order_id: workOrder.id,
         own_work_order_id: original ? null : workOrder.id,
         category_code: category.code,
-        description: input.description,
+        description: cleanText(input.description),
         lat: input.lat,
         lon: input.lon,
-        address: input.address ?? null,
+        address: input.address ? cleanText(input.address) : null,
         attributes: JSON.stringify(attributes),
         channel: input.channel,
         ...reporterColumns(principal),
         follow_token_hash: followToken ? hashToken(followToken) : null,
         contact_enc:
-          input.contact && Object.values(input.contact).some(Boolean) ? pii.encrypt(JSON.stringify(input.contact)) : null,
+          input.contact && Object.values(input.contact).some(Boolean)
+            ? pii.encrypt(JSON.stringify(input.contact))
+            : null,
         device_id: input.deviceId ?? null,
         created_at: now,
       })
@@ -426,4 +460,3 @@ export async function submitReport(
     };
   });
 }
-

@@ -5,8 +5,8 @@
  */
 import type { Kysely } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import type { Database } from '../../platform/db/schema.ts';
 import type { Platform } from '../../app.ts';
+import type { Database } from '../../platform/db/schema.ts';
 import { deliverNotification, NOTIFY_JOB } from './notifications.ts';
 import { governanceDb } from './schema.ts';
 import { AUTO_CLOSE_JOB, SLA_JOB, type SlaPayload, scheduleStage, stageApplies, stagesOf } from './timers.ts';
@@ -47,7 +47,7 @@ export function registerGovernanceJobs(platform: Platform): void {
 
   jobs.register<{ workOrderId: string; cityId: string; resolvedSeq: number }>(AUTO_CLOSE_JOB, async (job, trx) => {
     const wo = await loadWorkOrder(trx, job.payload.cityId, job.payload.workOrderId, true);
-    if (!wo || wo.status !== 'resolved') return;
+    if (wo?.status !== 'resolved') return;
     // Reopened and resolved again since: that later resolution has its own job.
     const lastResolve = await governanceDb(trx)
       .selectFrom('work_order_actions')
@@ -79,7 +79,18 @@ export async function sendDigests(platform: Platform, trx: Kysely<Database>): Pr
   const follows = await gdb
     .selectFrom('area_follows as f')
     .innerJoin('zones as z', 'z.id', 'f.zone_id')
-    .select(['f.id', 'f.city_id', 'f.citizen_id', 'f.zone_id', 'f.last_digest_at', 'f.created_at', 'z.level', 'z.code', 'z.name_zh', 'z.name_en'])
+    .select([
+      'f.id',
+      'f.city_id',
+      'f.citizen_id',
+      'f.zone_id',
+      'f.last_digest_at',
+      'f.created_at',
+      'z.level',
+      'z.code',
+      'z.name_zh',
+      'z.name_en',
+    ])
     .execute();
   let sent = 0;
   for (const f of follows) {
@@ -130,5 +141,10 @@ export async function scheduleDigest(platform: Platform, db: Kysely<Database>): 
   // 00:00 UTC is 08:00 in China Standard Time.
   const next = Math.floor(now / day) * day + day;
   const key = new Date(next).toISOString().slice(0, 10);
-  await platform.jobs.schedule(db, { kind: DIGEST_JOB, runAt: new Date(next), payload: { day: key }, dedupeKey: `${DIGEST_JOB}:${key}` });
+  await platform.jobs.schedule(db, {
+    kind: DIGEST_JOB,
+    runAt: new Date(next),
+    payload: { day: key },
+    dedupeKey: `${DIGEST_JOB}:${key}`,
+  });
 }

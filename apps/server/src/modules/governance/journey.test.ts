@@ -12,8 +12,8 @@ import { photoWithMetadata, plainJpeg } from '../../platform/files/test-support.
 import { freshPhone } from '../../platform/identity/citizen/test-support.ts';
 import { ManualClock } from '../../platform/time/clock.ts';
 import { describeEachDialect } from '../../testing/db.ts';
-import { scheduleDigest } from './jobs.ts';
 import { signedInCitizen, signedInStaff, type TestSignIn } from '../../testing/identity.ts';
+import { scheduleDigest } from './jobs.ts';
 
 const CITY = '/api/v1/cities/lingnan';
 
@@ -42,7 +42,6 @@ describeEachDialect(
     beforeAll(async () => {
       app = await buildApp(ctx.config(), { database: ctx.handle(), clock });
       const db = ctx.handle().db;
-      const config = app.platform.config;
       const zone = async (code: string) =>
         db
           .selectFrom('zones')
@@ -113,7 +112,12 @@ describeEachDialect(
     }
 
     async function act(who: TestSignIn, id: string, body: Record<string, unknown>) {
-      return app.inject({ method: 'POST', url: `${CITY}/work-orders/${id}/actions`, headers: who.write, payload: body });
+      return app.inject({
+        method: 'POST',
+        url: `${CITY}/work-orders/${id}/actions`,
+        headers: who.write,
+        payload: body,
+      });
     }
 
     async function queueOf(who: TestSignIn, query = '') {
@@ -175,7 +179,10 @@ describeEachDialect(
       expect(new Date(wo.acceptDueAt).getTime() - clock.now().getTime()).toBe(30 * 60_000);
 
       // The photo staff see carries no metadata.
-      const image = await app.inject({ url: `${CITY}/work-orders/${id}/photos/${photo}?variant=full`, headers: clerk.read });
+      const image = await app.inject({
+        url: `${CITY}/work-orders/${id}/photos/${photo}?variant=full`,
+        headers: clerk.read,
+      });
       expect(image.statusCode).toBe(200);
       expect(image.rawPayload.includes(Buffer.from('Exif'))).toBe(false);
 
@@ -213,7 +220,12 @@ describeEachDialect(
       expect(mine.statusCode).toBe(200);
       expect(mine.json().status).toBe('resolved');
       expect(mine.json().allowedActions).toEqual(['confirm', 'reopen']);
-      expect(mine.json().photos.map((p: { kind: string }) => p.kind).sort()).toEqual(['after', 'before']);
+      expect(
+        mine
+          .json()
+          .photos.map((p: { kind: string }) => p.kind)
+          .sort(),
+      ).toEqual(['after', 'before']);
       const timeline = mine.json().timeline.map((t: { action: string }) => t.action);
       expect(timeline).toEqual(['submit', 'accept', 'start', 'resolve']);
       expect(mine.body).not.toContain(crew.id);
@@ -263,7 +275,12 @@ describeEachDialect(
       expect(detail.reports).toHaveLength(2);
 
       // A different category at the same spot is a different problem.
-      const other = await report(neighbour, { lat: wo.lat, lon: wo.lon, categoryCode: 'streetlight-out', attributes: {} });
+      const other = await report(neighbour, {
+        lat: wo.lat,
+        lon: wo.lon,
+        categoryCode: 'streetlight-out',
+        attributes: {},
+      });
       expect(other.json().duplicateOf).toBeNull();
 
       await act(clerk, id, { action: 'accept' });
@@ -271,7 +288,9 @@ describeEachDialect(
       expect(mine.json().status).toBe('accepted');
       expect(mine.json().duplicate).toBe(true);
       const notes = await app.inject({ url: '/api/v1/me/notifications', headers: neighbour.read });
-      expect(notes.json().items.map((n: { kind: string }) => n.kind)).toEqual(expect.arrayContaining(['link', 'accept']));
+      expect(notes.json().items.map((n: { kind: string }) => n.kind)).toEqual(
+        expect.arrayContaining(['link', 'accept']),
+      );
 
       // Staff unmerge it: it gets a work order of its own.
       const unmerged = await app.inject({
@@ -427,7 +446,12 @@ describeEachDialect(
       const after = await upload(clerk, await plainJpeg(400, 300));
       await act(clerk, id, { action: 'resolve', note: '已处理', photoIds: [after] });
       const me = (path: string, payload: Record<string, unknown>) =>
-        app.inject({ method: 'POST', url: `/api/v1/me/reports/${trackingNo}/${path}`, headers: citizen.write, payload });
+        app.inject({
+          method: 'POST',
+          url: `/api/v1/me/reports/${trackingNo}/${path}`,
+          headers: citizen.write,
+          payload,
+        });
       await me('actions', { action: 'confirm' });
       const rated = await me('actions', { action: 'rate', rating: 1, tags: ['too_slow', 'exceeded_time_limit'] });
       expect(rated.json().followUpOpened).toBe(true);
@@ -450,7 +474,10 @@ describeEachDialect(
       });
       expect(closed.statusCode, closed.body).toBe(200);
       const notes = (await app.inject({ url: '/api/v1/me/notifications', headers: citizen.read })).json();
-      expect(notes.items[0]).toMatchObject({ kind: 'follow_up_closed', details: { outcome: '已约谈处置班组，缩短巡查周期' } });
+      expect(notes.items[0]).toMatchObject({
+        kind: 'follow_up_closed',
+        details: { outcome: '已约谈处置班组，缩短巡查周期' },
+      });
     });
 
     it('sends a daily digest to people who follow an area, with counts and no names', async () => {

@@ -65,6 +65,16 @@ describeEachDialect(
       app = await buildApp(ctx.config(), { database: ctx.handle(), clock });
       liveFeedOf(app.platform)?.configure({ pollIntervalMs: 50, heartbeatMs: 250 });
       await app.listen({ port: 0, host: '127.0.0.1' });
+      app.server.on('connection', (socket) => {
+        const born = Date.now();
+        const port = socket.remotePort;
+        console.log('DEBUG socket born', port);
+        socket.on('close', () =>
+          console.log(new Date().toISOString(), 'DEBUG socket closed after', Date.now() - born, port),
+        );
+        socket.on('finish', () => console.log(new Date().toISOString(), 'DEBUG socket finish', port));
+        socket.on('end', () => console.log(new Date().toISOString(), 'DEBUG socket end (client FIN)', port));
+      });
       base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
       const db = ctx.handle().db;
       const config = app.platform.config;
@@ -132,12 +142,16 @@ describeEachDialect(
       );
     }
 
-    async function openStream(who: { read: Record<string, string> }, headers: Record<string, string> = {}): Promise<Stream> {
+    async function openStream(
+      who: { read: Record<string, string> },
+      headers: Record<string, string> = {},
+    ): Promise<Stream> {
       const controller = new AbortController();
       const res = await fetch(`${base}/api/v1/cities/lingnan/work-orders/live`, {
         headers: { ...who.read, ...headers },
         signal: controller.signal,
       });
+      console.log('DEBUG conn header', res.headers.get('connection'), res.status);
       const blocks: SseBlock[] = [];
       const waiters = new Set<() => void>();
       const stream: Stream = {
@@ -200,7 +214,10 @@ describeEachDialect(
 
     const connected = (s: Stream) => s.waitFor((b) => b.retry !== undefined, 'retry hint');
     const eventFor = (s: Stream, workOrderId: string, action = 'submit') =>
-      s.waitFor((b) => b.event === 'work_order' && b.data?.id === workOrderId && b.data?.action === action, `${action} of ${workOrderId}`);
+      s.waitFor(
+        (b) => b.event === 'work_order' && b.data?.id === workOrderId && b.data?.action === action,
+        `${action} of ${workOrderId}`,
+      );
     const ids = (s: Stream) => s.events().map((b) => b.data?.id);
 
     async function map(who: { read: Record<string, string> }, query = '') {
@@ -289,7 +306,9 @@ describeEachDialect(
       expect((await app.inject({ url })).statusCode).toBe(401);
       expect((await app.inject({ url, headers: citizen.read })).statusCode).toBe(403);
       expect((await app.inject({ url, headers: nanwan.read })).statusCode).toBe(403);
-      expect((await app.inject({ url: '/api/v1/cities/nanwan/work-orders/live', headers: urban.read })).statusCode).toBe(403);
+      expect(
+        (await app.inject({ url: '/api/v1/cities/nanwan/work-orders/live', headers: urban.read })).statusCode,
+      ).toBe(403);
       // A Last-Event-ID this server cannot replay from: reload.
       const unknown = await app.inject({ url, headers: { ...urban.read, 'last-event-id': 'not-an-id' } });
       expect(unknown.body).toContain('event: reset');

@@ -80,7 +80,9 @@ const Feature = z.object({
     acceptDueAt: z.iso.datetime().nullable(),
     resolveDueAt: z.iso.datetime().nullable(),
     nextDueAt: z.iso.datetime().nullable().describe('The limit the next step must meet (accepting or resolving)'),
-    breaching: z.boolean().describe(`The next limit passes within ${BREACHING_WITHIN_MS / 60_000} minutes or has passed`),
+    breaching: z
+      .boolean()
+      .describe(`The next limit passes within ${BREACHING_WITHIN_MS / 60_000} minutes or has passed`),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   }),
@@ -231,6 +233,9 @@ class EventStream implements LiveSubscriber {
   end(): void {
     if (this.#ended) return;
     this.#ended = true;
+    const res = this.#res as ServerResponse & { _last?: boolean };
+    console.log(new Date().toISOString(), 'DEBUG end: _last', res._last, 'writableEnded', res.writableEnded, 'destroyed', res.destroyed);
+    res.on('finish', () => console.log(new Date().toISOString(), 'DEBUG res finish'));
     if (!this.#res.writableEnded) this.#res.end();
     this.onEnd();
   }
@@ -246,6 +251,9 @@ function writeHead(reply: FastifyReply): void {
     'cache-control': 'no-cache, no-store, no-transform',
     // nginx and friends: pass events through as they come.
     'x-accel-buffering': 'no',
+    // A stream's connection is not reused: once it ends (the app closing, say) the socket goes
+    // too, rather than idling on keep-alive and holding up the server's close.
+    connection: 'close',
   });
 }
 
@@ -258,13 +266,10 @@ export async function liveRoutes(app: FastifyInstance, options: Partial<LiveOpti
   feeds.set(app.platform, feed);
   // Open streams would keep the server from closing: end them first, then stop the poller.
   app.addHook('preClose', async () => {
-    console.log(new Date().toISOString(), 'DEBUG preClose');
     feed.endAll();
   });
   app.addHook('onClose', async () => {
-    console.log(new Date().toISOString(), 'DEBUG onClose');
     await feed.close();
-    console.log(new Date().toISOString(), 'DEBUG onClose done');
   });
 
   r.get(

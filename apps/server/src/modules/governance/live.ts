@@ -418,7 +418,8 @@ export class LiveFeed {
       .limit(SCAN_LIMIT)
       .execute();
     if (generation !== this.#generation) return;
-    if (rows.length === SCAN_LIMIT) this.#log.warn({ rows: rows.length }, 'live: the lag window holds more actions than one poll reads');
+    if (rows.length === SCAN_LIMIT)
+      this.#log.warn({ rows: rows.length }, 'live: the lag window holds more actions than one poll reads');
     const fresh: string[] = [];
     for (const { id } of rows) {
       if (this.#seen.has(id)) continue;
@@ -459,11 +460,7 @@ export interface StaffMapFilter {
 }
 
 /** The limit a work order's next step must meet: accepting it while undispatched or dispatched, resolving it while being worked on. */
-export function nextDueAt(w: {
-  status: string;
-  accept_due_at: Date | null;
-  resolve_due_at: Date | null;
-}): Date | null {
+export function nextDueAt(w: { status: string; accept_due_at: Date | null; resolve_due_at: Date | null }): Date | null {
   if (w.status === 'awaiting_dispatch' || w.status === 'dispatched') return w.accept_due_at;
   if (w.status === 'accepted' || w.status === 'assigned' || w.status === 'in_progress') return w.resolve_due_at;
   return null;
@@ -474,12 +471,7 @@ export function nextDueAt(w: {
  * the operations centre every department's) for a map: escalated first, then newest, at most
  * `filter.limit` (`truncated` when there were more).
  */
-export async function staffMapItems(
-  db: Kysely<Database>,
-  scope: LiveScope,
-  filter: StaffMapFilter,
-  now: Date,
-) {
+export async function staffMapItems(db: Kysely<Database>, scope: LiveScope, filter: StaffMapFilter, now: Date) {
   const { staff } = scope;
   let q = governanceDb(db).selectFrom('work_orders as w').where('w.city_id', '=', staff.cityId);
   if (!scope.operations) {

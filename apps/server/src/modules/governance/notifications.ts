@@ -134,11 +134,21 @@ export async function deliverNotification(
   const text = texts[locale];
   const body = text.body.replace('{tracking}', row.tracking_no ?? '').replace('{status}', status);
   if (row.email_enc) {
-    await channel.send({ channel: 'email', destination: platform.pii.decrypt(row.email_enc), subject: text.subject, body });
+    await channel.send({
+      channel: 'email',
+      destination: platform.pii.decrypt(row.email_enc),
+      subject: text.subject,
+      body,
+    });
     return 'sent';
   }
   if (row.phone_enc) {
-    await channel.send({ channel: 'sms', destination: platform.pii.decrypt(row.phone_enc), subject: text.subject, body });
+    await channel.send({
+      channel: 'sms',
+      destination: platform.pii.decrypt(row.phone_enc),
+      subject: text.subject,
+      body,
+    });
     return 'sent';
   }
   return 'no_contact';

@@ -113,7 +113,16 @@ describeEachDialect(
         .where('tracking_no', '=', first.trackingNo)
         .executeTakeFirstOrThrow();
       for (const raw of [res.body, map.body]) {
-        for (const secret of [PHONE, '王小明', DESCRIPTION, citizen.id, 'device-secret-42', '13800001111', report2.id, first.workOrderId]) {
+        for (const secret of [
+          PHONE,
+          '王小明',
+          DESCRIPTION,
+          citizen.id,
+          'device-secret-42',
+          '13800001111',
+          report2.id,
+          first.workOrderId,
+        ]) {
           expect(raw).not.toContain(secret);
         }
         expect(raw).not.toMatch(/description|reporter|contact|device|citizen/i);
@@ -141,11 +150,15 @@ describeEachDialect(
       // A tiny box around the true spot does not find it (that would pinpoint it); one around the centre does.
       const d = 0.0005;
       const around = (lat: number, lon: number) => `${lon - d},${lat - d},${lon + d},${lat + d}`;
-      const trueBox = await app.inject({ url: `${base}/reports/map?category=noise-nuisance&bbox=${around(wo.lat, wo.lon)}` });
+      const trueBox = await app.inject({
+        url: `${base}/reports/map?category=noise-nuisance&bbox=${around(wo.lat, wo.lon)}`,
+      });
       expect(trueBox.statusCode).toBe(200);
       expect(Math.abs(cLat - wo.lat) > d || Math.abs(cLon - wo.lon) > d).toBe(true);
       expect(trueBox.json().features.map((f: { id: string }) => f.id)).not.toContain(noise.trackingNo);
-      const centreBox = await app.inject({ url: `${base}/reports/map?category=noise-nuisance&bbox=${around(cLat, cLon)}` });
+      const centreBox = await app.inject({
+        url: `${base}/reports/map?category=noise-nuisance&bbox=${around(cLat, cLon)}`,
+      });
       const feature = centreBox.json().features.find((f: { id: string }) => f.id === noise.trackingNo);
       expect(feature).toBeDefined();
       expect(feature.geometry.coordinates[0]).toBeCloseTo(cLon, 5);
@@ -233,7 +246,11 @@ describeEachDialect(
       const district = (await list('?zone=LN-02&pageSize=100')).json();
       expect(district.items.every((i: { district: string }) => i.district === 'LN-02')).toBe(true);
       expect(district.items.map((i: { trackingNo: string }) => i.trackingNo)).toContain(fresh.trackingNo);
-      expect((await list('?category=noise-nuisance')).json().items.every((i: { categoryCode: string }) => i.categoryCode === 'noise-nuisance')).toBe(true);
+      expect(
+        (await list('?category=noise-nuisance'))
+          .json()
+          .items.every((i: { categoryCode: string }) => i.categoryCode === 'noise-nuisance'),
+      ).toBe(true);
 
       expect((await app.inject({ url: `${base}/reports?zone=NOWHERE` })).statusCode).toBe(404);
       expect((await app.inject({ url: `${base}/reports?status=pending` })).statusCode).toBe(400);
@@ -247,7 +264,11 @@ describeEachDialect(
       const before = (await list('?pageSize=100')).json().items.map((i: { trackingNo: string }) => i.trackingNo);
       expect(before).toContain(wrong.trackingNo);
       for (const status of ['invalid', 'merged']) {
-        await governanceDb(ctx.handle().db).updateTable('work_orders').set({ status }).where('id', '=', wrong.workOrderId).execute();
+        await governanceDb(ctx.handle().db)
+          .updateTable('work_orders')
+          .set({ status })
+          .where('id', '=', wrong.workOrderId)
+          .execute();
         const after = await list('?pageSize=100');
         expect(after.json().items.map((i: { trackingNo: string }) => i.trackingNo)).not.toContain(wrong.trackingNo);
         expect((await app.inject({ url: `${base}/reports/map` })).body).not.toContain(wrong.trackingNo);
@@ -270,7 +291,9 @@ describeEachDialect(
       });
       const photoUrl = `${base}/photos/${upload.id}`;
       const itemOf = async () =>
-        (await list('?pageSize=100')).json().items.find((i: { trackingNo: string }) => i.trackingNo === withPhoto.trackingNo);
+        (await list('?pageSize=100'))
+          .json()
+          .items.find((i: { trackingNo: string }) => i.trackingNo === withPhoto.trackingNo);
 
       expect((await app.inject({ url: photoUrl })).statusCode).toBe(404);
       expect((await itemOf()).photoIds).toEqual([]);

@@ -32,10 +32,7 @@ const code = z.string().trim().min(1).max(64);
 
 const Filters = {
   category: code.optional().describe('Only this category, e.g. `manhole-cover-missing`'),
-  status: z
-    .enum(['open', 'closed'])
-    .optional()
-    .describe('`open`: still being worked on; `closed`: resolved or closed'),
+  status: z.enum(['open', 'closed']).optional().describe('`open`: still being worked on; `closed`: resolved or closed'),
   zone: code.optional().describe('Only within this district, street or grid (code, e.g. `LN-01-02`)'),
   since: z.iso.datetime({ offset: true }).optional().describe('Only those reported at or after this time (ISO 8601)'),
 };
@@ -139,7 +136,12 @@ export async function publicReportRoutes(app: FastifyInstance) {
   /** The filters of a query, with the zone code resolved (404 ZONE_NOT_FOUND if the city has none such). */
   async function filterOf(
     cityId: string,
-    q: { category?: string | undefined; status?: 'open' | 'closed' | undefined; zone?: string | undefined; since?: string | undefined },
+    q: {
+      category?: string | undefined;
+      status?: 'open' | 'closed' | undefined;
+      zone?: string | undefined;
+      since?: string | undefined;
+    },
   ): Promise<PublicFilter> {
     const filter: PublicFilter = {};
     if (q.category) filter.categoryCode = q.category;
@@ -236,7 +238,9 @@ export async function publicReportRoutes(app: FastifyInstance) {
         response: {
           200: {
             description: 'The image',
-            content: { 'image/jpeg': { schema: z.string().meta({ format: 'binary', description: 'JPEG without metadata' }) } },
+            content: {
+              'image/jpeg': { schema: z.string().meta({ format: 'binary', description: 'JPEG without metadata' }) },
+            },
           },
         },
       },

@@ -86,7 +86,8 @@ const round = (value: number, decimals: number) => {
 
 /** Where an item is shown: the resolution-7 cell centre when sensitive, else the point rounded to 4 decimals. */
 export function publicLocation(lat: number, lon: number, h3Res9: string, sensitive: boolean): PublicLocation {
-  if (!sensitive) return { lat: round(lat, PUBLIC_DECIMALS), lon: round(lon, PUBLIC_DECIMALS), precision: 'approximate' };
+  if (!sensitive)
+    return { lat: round(lat, PUBLIC_DECIMALS), lon: round(lon, PUBLIC_DECIMALS), precision: 'approximate' };
   try {
     const [cLat, cLon] = cellToLatLng(cellToParent(h3Res9, SENSITIVE_H3_RESOLUTION));
     return { lat: round(cLat, 6), lon: round(cLon, 6), precision: 'area' };
@@ -99,7 +100,10 @@ export function publicLocation(lat: number, lon: number, h3Res9: string, sensiti
 /** Whether `location` lies in `bbox`. */
 export function inBBox(location: { lat: number; lon: number }, bbox: BBox): boolean {
   return (
-    location.lon >= bbox.minLon && location.lon <= bbox.maxLon && location.lat >= bbox.minLat && location.lat <= bbox.maxLat
+    location.lon >= bbox.minLon &&
+    location.lon <= bbox.maxLon &&
+    location.lat >= bbox.minLat &&
+    location.lat <= bbox.maxLat
   );
 }
 

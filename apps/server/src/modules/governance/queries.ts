@@ -34,7 +34,11 @@ export interface TimelineEntry {
 const INTERNAL: ReadonlySet<string> = new Set(['warn', 'escalate', 'assign', 'link', 'unlink']);
 
 /** The timeline of a work order for `audience`. */
-export async function timeline(db: Kysely<Database>, workOrderId: string, audience: Audience): Promise<TimelineEntry[]> {
+export async function timeline(
+  db: Kysely<Database>,
+  workOrderId: string,
+  audience: Audience,
+): Promise<TimelineEntry[]> {
   const gdb = governanceDb(db);
   const rows = await gdb
     .selectFrom('work_order_actions as a')
@@ -180,7 +184,12 @@ export async function findMyReport(db: Kysely<Database>, citizenId: string, trac
   const photos = await gdb
     .selectFrom('report_photos')
     .select(['file_id', 'kind'])
-    .where((eb) => eb.or([eb('report_id', '=', row.report_id), eb.and([eb('work_order_id', '=', row.id), eb('kind', '=', 'after')])]))
+    .where((eb) =>
+      eb.or([
+        eb('report_id', '=', row.report_id),
+        eb.and([eb('work_order_id', '=', row.id), eb('kind', '=', 'after')]),
+      ]),
+    )
     .orderBy('created_at')
     .execute();
   return { row, photos };
@@ -225,7 +234,9 @@ export async function queue(
   if (filter.categoryCode) q = q.where('w.category_code', '=', filter.categoryCode);
   if (filter.zoneId) {
     const zone = filter.zoneId;
-    q = q.where((eb) => eb.or([eb('w.district_id', '=', zone), eb('w.street_id', '=', zone), eb('w.grid_id', '=', zone)]));
+    q = q.where((eb) =>
+      eb.or([eb('w.district_id', '=', zone), eb('w.street_id', '=', zone), eb('w.grid_id', '=', zone)]),
+    );
   }
   if (filter.breachingWithinMinutes !== undefined) {
     const horizon = new Date(now.getTime() + filter.breachingWithinMinutes * 60_000);
@@ -263,7 +274,19 @@ export async function reportsOf(db: Kysely<Database>, workOrderId: string) {
   const gdb = governanceDb(db);
   const reports = await gdb
     .selectFrom('reports')
-    .select(['id', 'tracking_no', 'category_code', 'description', 'lat', 'lon', 'address', 'attributes', 'channel', 'created_at', 'own_work_order_id'])
+    .select([
+      'id',
+      'tracking_no',
+      'category_code',
+      'description',
+      'lat',
+      'lon',
+      'address',
+      'attributes',
+      'channel',
+      'created_at',
+      'own_work_order_id',
+    ])
     .where('work_order_id', '=', workOrderId)
     .orderBy('created_at')
     .execute();

@@ -46,7 +46,9 @@ const NewReport = z.object({
     .min(1)
     .max(64)
     .optional()
-    .describe('Report category code, e.g. `manhole-cover-missing`; without it, taken from the description when the suggestion is confident'),
+    .describe(
+      'Report category code, e.g. `manhole-cover-missing`; without it, taken from the description when the suggestion is confident',
+    ),
   description: z.string().trim().min(1).max(2000).describe('What is wrong, in the reporter’s words'),
   lat: Coordinate(-90, 90).describe('Latitude (WGS 84)'),
   lon: Coordinate(-180, 180).describe('Longitude (WGS 84)'),
@@ -198,9 +200,13 @@ export async function reportRoutes(app: FastifyInstance) {
         const best = suggestion.suggestions[0];
         // Only a confident suggestion is taken; otherwise the reporter chooses, helped by the list.
         if (!suggestion.confident || !best) {
-          throw new AppError('REPORT_CATEGORY_REQUIRED', {}, {
-            extensions: { suggestions: suggestion.suggestions.map((x) => x.code) },
-          });
+          throw new AppError(
+            'REPORT_CATEGORY_REQUIRED',
+            {},
+            {
+              extensions: { suggestions: suggestion.suggestions.map((x) => x.code) },
+            },
+          );
         }
         categoryCode = best.code;
       }
@@ -325,7 +331,6 @@ export async function reportRoutes(app: FastifyInstance) {
       };
     },
   );
-
 }
 
 /** Registers the citizen's own routes (/me/…: across cities, so outside the city scope). */
@@ -477,7 +482,13 @@ export async function myReportRoutes(app: FastifyInstance) {
       let q = gdb.selectFrom('notifications').where('citizen_id', '=', citizen.id);
       if (request.query.unread === 'true') q = q.where('read_at', 'is', null);
       const { limit, offset } = limitOffset(request.query);
-      const rows = await q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
+      const rows = await q
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .offset(offset)
+        .execute();
       const total = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       const unread = await gdb
         .selectFrom('notifications')

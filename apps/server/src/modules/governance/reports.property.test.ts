@@ -58,7 +58,10 @@ describeEachDialect(
 
     const reportBody = fc.record(
       {
-        categoryCode: fc.oneof({ weight: 3, arbitrary: fc.constant('manhole-cover-missing') }, fc.constantFrom(...CATEGORIES)),
+        categoryCode: fc.oneof(
+          { weight: 3, arbitrary: fc.constant('manhole-cover-missing') },
+          fc.constantFrom(...CATEGORIES),
+        ),
         description: fc.oneof(
           { weight: 4, arbitrary: fc.constantFrom('路灯不亮', '井盖不见了', '这里垃圾很多，好几天没人清理') },
           { weight: 1, arbitrary: fc.string({ maxLength: 60 }) },
@@ -78,11 +81,19 @@ describeEachDialect(
     const staffAction = fc.oneof(
       fc.constant({ action: 'accept' }),
       fc.constant({ action: 'start' }),
-      fc.record({ action: fc.constant('transfer'), departmentCode: fc.constantFrom('water', 'urban-management', 'nope'), reason: fc.constant('原因') }),
+      fc.record({
+        action: fc.constant('transfer'),
+        departmentCode: fc.constantFrom('water', 'urban-management', 'nope'),
+        reason: fc.constant('原因'),
+      }),
       fc.record({ action: fc.constant('return_invalid'), reason: fc.string({ maxLength: 10 }) }),
       fc.record({ action: fc.constant('escalate'), reason: fc.constant('紧急') }),
       fc.record({ action: fc.constant('dispatch'), departmentCode: fc.constantFrom('water', 'urban-management') }),
-      fc.record({ action: fc.constant('resolve'), note: fc.constant('已处理'), photoIds: fc.constant(['0190f0f0-0000-7000-8000-000000000000']) }),
+      fc.record({
+        action: fc.constant('resolve'),
+        note: fc.constant('已处理'),
+        photoIds: fc.constant(['0190f0f0-0000-7000-8000-000000000000']),
+      }),
       fc.record({ action: fc.constantFrom('nonsense', 'rate', 'confirm') }),
     );
     const citizenAction = fc.oneof(
@@ -92,9 +103,26 @@ describeEachDialect(
     );
 
     const step = fc.oneof(
-      { weight: 2, arbitrary: fc.record({ kind: fc.constant('report' as const), who: fc.integer({ min: -1, max: 4 }), body: reportBody }) },
-      fc.record({ kind: fc.constant('staff' as const), who: fc.integer({ min: 0, max: 4 }), pick: fc.nat(), body: staffAction }),
-      fc.record({ kind: fc.constant('citizen' as const), who: fc.integer({ min: 0, max: 4 }), pick: fc.nat(), body: citizenAction }),
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          kind: fc.constant('report' as const),
+          who: fc.integer({ min: -1, max: 4 }),
+          body: reportBody,
+        }),
+      },
+      fc.record({
+        kind: fc.constant('staff' as const),
+        who: fc.integer({ min: 0, max: 4 }),
+        pick: fc.nat(),
+        body: staffAction,
+      }),
+      fc.record({
+        kind: fc.constant('citizen' as const),
+        who: fc.integer({ min: 0, max: 4 }),
+        pick: fc.nat(),
+        body: citizenAction,
+      }),
       fc.record({ kind: fc.constant('time' as const), minutes: fc.integer({ min: 1, max: 25 }) }),
     );
 

@@ -79,13 +79,9 @@ describeEachDialect(
         .where('work_order_id', '=', report.workOrderId)
         .orderBy('seq')
         .execute();
-      expect(actions.map((a) => (a.action === 'escalate' ? `escalate:${a.escalation}` : `${a.action}:${a.reason}`))).toEqual([
-        'submit:null',
-        'warn:accept',
-        'escalate:1',
-        'escalate:2',
-        'warn:resolve',
-      ]);
+      expect(
+        actions.map((a) => (a.action === 'escalate' ? `escalate:${a.escalation}` : `${a.action}:${a.reason}`)),
+      ).toEqual(['submit:null', 'warn:accept', 'escalate:1', 'escalate:2', 'warn:resolve']);
     });
   },
   'demo',

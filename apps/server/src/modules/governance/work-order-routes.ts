@@ -48,11 +48,7 @@ const Outcome = z.object({ workOrderId: z.string(), status: z.enum(WorkOrderStat
 
 const QueueQuery = z.object({
   ...pageQuery(200, 50),
-  status: z
-    .string()
-    .max(200)
-    .optional()
-    .describe('Comma-separated statuses, e.g. `dispatched,accepted`'),
+  status: z.string().max(200).optional().describe('Comma-separated statuses, e.g. `dispatched,accepted`'),
   category: code.optional(),
   zone: code.optional().describe('District, street or grid code'),
   breachingWithin: z
@@ -83,7 +79,11 @@ const QueueItem = z.object({
 });
 
 const Detail = QueueItem.extend({
-  zones: z.object({ districtId: z.string().nullable(), streetId: z.string().nullable(), gridId: z.string().nullable() }),
+  zones: z.object({
+    districtId: z.string().nullable(),
+    streetId: z.string().nullable(),
+    gridId: z.string().nullable(),
+  }),
   acceptedAt: z.iso.datetime().nullable(),
   resolvedAt: z.iso.datetime().nullable(),
   closedAt: z.iso.datetime().nullable(),
@@ -105,7 +105,12 @@ const Detail = QueueItem.extend({
     }),
   ),
   photos: z.array(
-    z.object({ id: z.string(), kind: z.enum(['before', 'after']), trackingNo: z.string().nullable(), public: z.boolean() }),
+    z.object({
+      id: z.string(),
+      kind: z.enum(['before', 'after']),
+      trackingNo: z.string().nullable(),
+      public: z.boolean(),
+    }),
   ),
   timeline: z.array(
     z.object({
@@ -231,7 +236,8 @@ export async function workOrderRoutes(app: FastifyInstance) {
       config: { access: access.staff() },
       schema: {
         tags: ['governance'],
-        summary: 'A work order with its reports, photos, timeline and the actions I can take now (never reporters’ contact details)',
+        summary:
+          'A work order with its reports, photos, timeline and the actions I can take now (never reporters’ contact details)',
         params: CityParams.extend({ id: uuid }),
         response: { 200: Detail },
       },
@@ -322,8 +328,7 @@ export async function workOrderRoutes(app: FastifyInstance) {
       config: { access: access.staff('supervisor', 'department_admin') },
       schema: {
         tags: ['governance'],
-        summary:
-          'Supervisors: one action on up to 100 work orders; each succeeds or fails on its own, with the reason',
+        summary: 'Supervisors: one action on up to 100 work orders; each succeeds or fails on its own, with the reason',
         params: CityParams,
         body: z.object({
           ids: z.array(uuid).min(1).max(100),
@@ -355,7 +360,14 @@ export async function workOrderRoutes(app: FastifyInstance) {
       const results = [];
       for (const id of [...new Set(request.body.ids)]) {
         try {
-          const outcome = await actOnWorkOrder(platform(), staff, String(request.id), city.id, id, request.body.action as ActionRequest);
+          const outcome = await actOnWorkOrder(
+            platform(),
+            staff,
+            String(request.id),
+            city.id,
+            id,
+            request.body.action as ActionRequest,
+          );
           results.push({ id, ok: true, status: outcome.status, code: null });
         } catch (error) {
           if (!(error instanceof AppError) || error.status >= 500) throw error;
@@ -372,7 +384,8 @@ export async function workOrderRoutes(app: FastifyInstance) {
       config: { access: access.staff('supervisor', 'department_admin', 'clerk', 'platform_admin') },
       schema: {
         tags: ['governance'],
-        summary: 'Merges this work order into another one about the same problem: its reports and reporters follow the target',
+        summary:
+          'Merges this work order into another one about the same problem: its reports and reporters follow the target',
         params: CityParams.extend({ id: uuid }),
         body: z.object({ targetId: uuid }),
         response: { 200: Outcome },
@@ -381,7 +394,14 @@ export async function workOrderRoutes(app: FastifyInstance) {
     async (request) => {
       const city = cityOf(request);
       const staff = ownCityStaff(request, city.id);
-      const outcome = await mergeWorkOrders(platform(), staff, String(request.id), city.id, request.params.id, request.body.targetId);
+      const outcome = await mergeWorkOrders(
+        platform(),
+        staff,
+        String(request.id),
+        city.id,
+        request.params.id,
+        request.body.targetId,
+      );
       return { workOrderId: outcome.workOrderId, status: outcome.status, seq: outcome.seq };
     },
   );
@@ -394,15 +414,25 @@ export async function workOrderRoutes(app: FastifyInstance) {
         tags: ['governance'],
         summary:
           'Takes a report out of the work order it was linked or merged into and dispatches it as a problem of its own',
-        params: CityParams.extend({ trackingNo: z.string().trim().regex(/^R\d{6}-\d{6,}$/) }),
+        params: CityParams.extend({
+          trackingNo: z
+            .string()
+            .trim()
+            .regex(/^R\d{6}-\d{6,}$/),
+        }),
         response: { 200: z.object({ workOrderId: z.string(), status: z.enum(WorkOrderStatuses) }) },
       },
     },
     async (request) => {
       const city = cityOf(request);
       const staff = ownCityStaff(request, city.id);
-      const result = await unmergeReport(platform(), staff, String(request.id), city.id, request.params.trackingNo, (trx, reportId) =>
-        reopenAsNewWorkOrder(platform(), trx, reportId, staff),
+      const result = await unmergeReport(
+        platform(),
+        staff,
+        String(request.id),
+        city.id,
+        request.params.trackingNo,
+        (trx, reportId) => reopenAsNewWorkOrder(platform(), trx, reportId, staff),
       );
       return { workOrderId: result.workOrderId, status: result.status as (typeof WorkOrderStatuses)[number] };
     },
@@ -571,7 +601,9 @@ export async function workOrderRoutes(app: FastifyInstance) {
           const raters = await gdb
             .selectFrom('work_order_actions as a')
             .innerJoin('reports as r', (j) =>
-              j.onRef('r.work_order_id', '=', 'a.work_order_id').on(sql<boolean>`r.reporter_citizen_id::text = a.actor_id`),
+              j
+                .onRef('r.work_order_id', '=', 'a.work_order_id')
+                .on(sql<boolean>`r.reporter_citizen_id::text = a.actor_id`),
             )
             .select(['r.id', 'r.tracking_no', 'r.reporter_citizen_id'])
             .where('a.work_order_id', '=', row.work_order_id)

@@ -65,7 +65,10 @@ export function coversPlace(staff: StaffPrincipal, wo: Pick<WorkOrderRow, 'distr
 }
 
 /** {@link coversPlace} as a condition on `work_orders as w`. */
-export function coversPlaceSql(eb: ExpressionBuilder<GovernanceDatabase & { w: WorkOrdersTable }, 'w'>, jurisdiction: string[]) {
+export function coversPlaceSql(
+  eb: ExpressionBuilder<GovernanceDatabase & { w: WorkOrdersTable }, 'w'>,
+  jurisdiction: string[],
+) {
   if (jurisdiction.length === 0) return eb.val(true);
   return eb.or([
     eb('w.district_id', 'in', jurisdiction),
@@ -75,11 +78,7 @@ export function coversPlaceSql(eb: ExpressionBuilder<GovernanceDatabase & { w: W
 }
 
 /** The parts `principal` plays for `wo` (empty: none, so they may neither act on nor read it). */
-export async function partiesOf(
-  db: Kysely<Database>,
-  principal: Principal,
-  wo: WorkOrderRow,
-): Promise<Set<Party>> {
+export async function partiesOf(db: Kysely<Database>, principal: Principal, wo: WorkOrderRow): Promise<Set<Party>> {
   const parties = new Set<Party>();
   if (principal.kind === 'staff' && principal.cityId === wo.city_id) {
     const roles = principal.roles;
@@ -193,7 +192,10 @@ function projection(state: WorkOrderState) {
 }
 
 /** The actor columns of a log row. */
-function actorColumns(actor: Actor): { actor_kind: 'citizen' | 'staff' | 'api_key' | 'anonymous' | 'system'; actor_id: string | null } {
+function actorColumns(actor: Actor): {
+  actor_kind: 'citizen' | 'staff' | 'api_key' | 'anonymous' | 'system';
+  actor_id: string | null;
+} {
   if ('system' in actor) return { actor_kind: 'system', actor_id: null };
   const p = actor.principal;
   switch (p.kind) {
@@ -334,7 +336,11 @@ export async function auditAction(
       cityId: wo.city_id,
       details,
     },
-    { principal: actor.principal, ...(actor.requestId ? { requestId: actor.requestId } : {}), at: platform.clock.now() },
+    {
+      principal: actor.principal,
+      ...(actor.requestId ? { requestId: actor.requestId } : {}),
+      at: platform.clock.now(),
+    },
   );
 }
 

@@ -56,7 +56,13 @@ describe('workflow table', () => {
       entry('rate', { actorId: 'c1', rating: 5, at: at(61) }),
     ];
     const state = deriveState(log);
-    expect(state).toMatchObject({ status: 'closed', departmentId: 'd1', assigneeId: 'crew', rating: 5, ratedBy: ['c1'] });
+    expect(state).toMatchObject({
+      status: 'closed',
+      departmentId: 'd1',
+      assigneeId: 'crew',
+      rating: 5,
+      ratedBy: ['c1'],
+    });
     expect(state.acceptedAt).toEqual(at(5));
     expect(state.resolvedAt).toEqual(at(50));
   });
@@ -69,17 +75,31 @@ describe('workflow table', () => {
     let s = deriveState([entry('submit', { departmentId: 'd1' }), entry('escalate', { escalation: 2, at: at(50) })]);
     expect(s.escalationLevel).toBe(2);
     s = applyAction(s, entry('transfer', { departmentId: 'd2', at: at(60) }), 3);
-    expect(s).toMatchObject({ status: 'dispatched', departmentId: 'd2', escalationLevel: 0, transferCount: 1, clockEpoch: 3 });
+    expect(s).toMatchObject({
+      status: 'dispatched',
+      departmentId: 'd2',
+      escalationLevel: 0,
+      transferCount: 1,
+      clockEpoch: 3,
+    });
     expect(s.clockStartedAt).toEqual(at(60));
   });
 
   it('guards reopen by the 7-day window, rating by once per person, escalation by its top', () => {
-    const resolved = deriveState([entry('submit', { departmentId: 'd' }), entry('accept'), entry('resolve', { at: at(0) })]);
+    const resolved = deriveState([
+      entry('submit', { departmentId: 'd' }),
+      entry('accept'),
+      entry('resolve', { at: at(0) }),
+    ]);
     expect(guard(resolved, 'reopen', { now: new Date(T0.getTime() + REOPEN_WINDOW_MS), actorId: 'c' })).toBeNull();
     expect(guard(resolved, 'reopen', { now: new Date(T0.getTime() + REOPEN_WINDOW_MS + 1), actorId: 'c' })).toBe(
       'REOPEN_WINDOW_PASSED',
     );
-    const rated = applyAction(applyAction(resolved, entry('confirm'), 4), entry('rate', { actorId: 'c', rating: 2 }), 5);
+    const rated = applyAction(
+      applyAction(resolved, entry('confirm'), 4),
+      entry('rate', { actorId: 'c', rating: 2 }),
+      5,
+    );
     expect(guard(rated, 'rate', { now: T0, actorId: 'c' })).toBe('ALREADY_RATED');
     expect(guard(rated, 'rate', { now: T0, actorId: 'other' })).toBeNull();
     const top = applyAction(resolved, entry('escalate', { escalation: MAX_ESCALATION }), 4);
@@ -137,7 +157,10 @@ describe('workflow table', () => {
   });
 
   it('refuses every action the table does not list, for every party', () => {
-    const states = WorkOrderStatuses.map((status) => ({ ...deriveState([entry('submit', { departmentId: 'd' })]), status }));
+    const states = WorkOrderStatuses.map((status) => ({
+      ...deriveState([entry('submit', { departmentId: 'd' })]),
+      status,
+    }));
     for (const state of states) {
       for (const party of PARTIES) {
         for (const action of WorkOrderActionNames) {

@@ -210,7 +210,11 @@ export function applyAction(state: WorkOrderState | null, action: LoggedAction, 
     case 'accept':
       return { ...state, status: 'accepted', acceptedAt: action.at };
     case 'assign':
-      return { ...state, status: state.status === 'in_progress' ? 'in_progress' : 'assigned', assigneeId: action.assigneeId };
+      return {
+        ...state,
+        status: state.status === 'in_progress' ? 'in_progress' : 'assigned',
+        assigneeId: action.assigneeId,
+      };
     case 'start':
       return { ...state, status: 'in_progress' };
     case 'resolve':
@@ -258,7 +262,11 @@ export function deriveState(log: readonly LoggedAction[]): WorkOrderState {
 }
 
 /** Why an action the table allows is still refused. */
-export type GuardFailure = 'REOPEN_WINDOW_PASSED' | 'ALREADY_RATED' | 'ESCALATION_AT_TOP' | 'TRANSFER_TO_SAME_DEPARTMENT';
+export type GuardFailure =
+  | 'REOPEN_WINDOW_PASSED'
+  | 'ALREADY_RATED'
+  | 'ESCALATION_AT_TOP'
+  | 'TRANSFER_TO_SAME_DEPARTMENT';
 
 /** The checks beyond the table: time windows, once-only actions, pointless moves. */
 export function guard(

@@ -56,7 +56,8 @@ async function beforeHandler(request: FastifyRequest, reply: FastifyReply) {
         scope,
         key,
         method: request.method,
-        path: request.url.slice(0, 2000),
+        // Without the query string: a client may put a secret there (Open311's api_key).
+        path: (request.url.split('?')[0] ?? '').slice(0, 2000),
         request_hash: hash,
         state: 'processing',
         created_at: now,

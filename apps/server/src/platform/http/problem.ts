@@ -75,8 +75,8 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
     .send(problem);
 }
 
-/** Maps Fastify's own errors (parsing, limits, validation) to catalog codes. */
-function toAppError(error: FastifyError, request: FastifyRequest): AppError {
+/** Maps any failure — Fastify's own (parsing, limits, validation), the database's, ours — to a catalog error. */
+export function toAppError(error: FastifyError, request: FastifyRequest): AppError {
   if (error instanceof AppError) return error;
   const locale = requestLocale(request);
   if (error.validation) {

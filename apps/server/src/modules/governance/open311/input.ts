@@ -96,9 +96,9 @@ export function jurisdictionOf(...sources: Source[]): string | undefined {
   const problems = new Problems();
   for (const source of sources) {
     const value = field(source, 'jurisdiction_id', problems);
+    problems.throwIfAny();
     if (value !== undefined) return value;
   }
-  problems.throwIfAny();
   return undefined;
 }
 

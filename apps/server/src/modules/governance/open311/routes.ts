@@ -30,8 +30,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { z } from 'zod';
 import type { City } from '#contracts';
 import type { Locale } from '../../../config.ts';
-import { AppError, type ErrorCode } from '../../../platform/http/errors.ts';
-import { fieldErrors, requestLocale } from '../../../platform/http/problem.ts';
+import { AppError } from '../../../platform/http/errors.ts';
+import { requestLocale, toAppError } from '../../../platform/http/problem.ts';
 import { negotiateLocale } from '../../../platform/i18n/locale.ts';
 import { access } from '../../../platform/identity/access.ts';
 import { findApiKey } from '../../../platform/identity/api-keys.ts';
@@ -180,46 +180,16 @@ async function authenticateKey(request: FastifyRequest): Promise<void> {
   }
 }
 
-/** SQLSTATE class 22 (data exception): the database could not take a value as given. */
-function isDataException(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
-}
-
-/** Any failure as catalog errors (the platform's problem handler does the same for problem+json). */
+/** Any failure as catalog errors, mapped the way the platform's problem handler maps them. */
 function toErrors(error: FastifyError | Error, request: FastifyRequest): AppError[] {
   if (error instanceof Open311Errors) return error.errors;
-  if (error instanceof AppError) return [error];
-  const fastifyError = error as FastifyError;
-  if (fastifyError.validation) {
-    const fields = fieldErrors(fastifyError.validation, fastifyError.validationContext, localeOf(request));
-    return [new AppError('VALIDATION_FAILED', {}, { errors: fields })];
-  }
-  const byCode: Partial<Record<string, ErrorCode>> = {
-    FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
-    FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
-    FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-    FST_ERR_CTP_INVALID_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-    FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
-  };
-  const mapped = fastifyError.code ? byCode[fastifyError.code] : undefined;
-  if (mapped === 'UNSUPPORTED_MEDIA_TYPE') {
-    return [new AppError(mapped, { contentType: String(request.headers['content-type'] ?? '').slice(0, 100) })];
-  }
-  if (mapped) return [new AppError(mapped)];
-  const status = fastifyError.statusCode ?? 500;
-  if (status === 413) return [new AppError('PAYLOAD_TOO_LARGE', { limit: request.routeOptions.bodyLimit ?? 0 })];
-  if (status === 429) return [new AppError('RATE_LIMITED')];
-  if (status === 503) return [new AppError('SERVICE_UNAVAILABLE', {}, { headers: { 'retry-after': '5' } })];
-  if (status >= 400 && status < 500) return [new AppError('BAD_REQUEST')];
-  if (isDataException(error)) return [new AppError('BAD_REQUEST', {}, { cause: error })];
-  return [new AppError('INTERNAL', {}, { cause: error })];
+  return [toAppError(error as FastifyError, request)];
 }
 
 /** Registers the Open311 GeoReport v2 endpoints. */
 export async function open311Routes(app: FastifyInstance) {
-  // Form bodies (the spec's POST format), for these routes only; JSON bodies work too.
-  await app.register(formbody);
+  // Form bodies (the spec's POST format), for these routes only unless the app already parses them; JSON works too.
+  if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const errors = toErrors(error, request);
