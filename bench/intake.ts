@@ -20,6 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
@@ -57,7 +58,7 @@ const CITIZEN_SHARE = 0.7;
 /** Grid inspectors (field crew of urban management, each responsible for some grids). */
 const INSPECTORS = 40;
 /** Problems many people see: a fixed category at a fixed place. */
-const HOTSPOTS = 500;
+const HOTSPOTS = 200;
 /** Share of reports about one of the hotspots; the others are about a random place. */
 const HOTSPOT_SHARE = 0.15;
 /** A random place: uniform over a disk of this radius around a grid's centre (grids are ≈ 1 km across). */
@@ -92,6 +93,11 @@ interface Options {
 interface CpuSpent {
   /** The benchmark process's main thread: the server under test (with PGlite: the database too). */
   server: number;
+  /**
+   * Share of the run the server's event loop was busy (not waiting for I/O): near 1 means Node
+   * is the bottleneck, whether running JavaScript or waiting for a core while doing so.
+   */
+  serverLoop: number;
   /** PostgreSQL's backends of the scratch database and its WAL writer (undefined on PGlite). */
   postgres: number | undefined;
   /** The load generator's worker thread. */
@@ -107,6 +113,8 @@ interface Row {
   seconds: number;
   cpu: CpuSpent;
   states: ConnectionStates | undefined;
+  /** SQL statements one report sends (counted before the load, PostgreSQL only). */
+  statementsPerReport?: number;
   notes: string[];
 }
 
@@ -186,15 +194,17 @@ async function postgresCpu(monitor: pg.Client, database: string): Promise<Map<nu
 /** Starts counting CPU time; the returned function stops and answers what was spent (load generator aside). */
 async function startCpuCount(monitor: pg.Client | undefined, database: string | undefined) {
   const thread = process.threadCpuUsage();
+  const loop = performance.eventLoopUtilization();
   const before = monitor && database ? await postgresCpu(monitor, database) : undefined;
   return async (): Promise<Omit<CpuSpent, 'loadGenerator'>> => {
     const used = process.threadCpuUsage(thread);
+    const serverLoop = performance.eventLoopUtilization(loop).utilization;
     let postgres: number | undefined;
     if (monitor && database && before) {
       postgres = 0;
       for (const [pid, ms] of await postgresCpu(monitor, database)) postgres += ms - (before.get(pid) ?? 0);
     }
-    return { server: (used.user + used.system) / 1000, postgres };
+    return { server: (used.user + used.system) / 1000, serverLoop, postgres };
   };
 }
 
@@ -501,12 +511,26 @@ class Traffic {
 // ---------------------------------------------------------------------------------------------
 // The runs
 
-/** Reports in the database so far, and how many of them were linked to an open work order as duplicates. */
+/**
+ * Reports in the database so far, and how many of them were linked to an open work order as
+ * duplicates. Waits first until the count stands still: when autocannon stops, the requests it
+ * had in flight are still being answered, and they belong to the run that sent them.
+ */
 async function reportCounts(app: FastifyInstance): Promise<{ reports: number; duplicates: number }> {
-  const { rows } = await sql<{ reports: string; duplicates: string }>`
-    SELECT count(*)::text AS reports, count(*) FILTER (WHERE own_work_order_id IS NULL)::text AS duplicates
-    FROM reports`.execute(app.platform.db);
-  return { reports: Number(rows[0]?.reports ?? 0), duplicates: Number(rows[0]?.duplicates ?? 0) };
+  const count = async () => {
+    const { rows } = await sql<{ reports: string; duplicates: string }>`
+      SELECT count(*)::text AS reports, count(*) FILTER (WHERE own_work_order_id IS NULL)::text AS duplicates
+      FROM reports`.execute(app.platform.db);
+    return { reports: Number(rows[0]?.reports ?? 0), duplicates: Number(rows[0]?.duplicates ?? 0) };
+  };
+  let last = await count();
+  for (let i = 0; i < 50; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = await count();
+    if (now.reports === last.reports) return now;
+    last = now;
+  }
+  return last;
 }
 
 /**
@@ -639,6 +663,7 @@ async function benchIntake(
         name: 'OneCity report intake, as fast as it answers',
         database: kind,
         ...max,
+        ...(probed.statementsPerReport ? { statementsPerReport: probed.statementsPerReport } : {}),
         notes: [describeDuplicates(beforeMax, afterMax), probeNote],
       },
     ];
@@ -732,6 +757,7 @@ function cpuColumns(row: Row): string[] {
   const perRequest = (ms: number | undefined) => (ms === undefined ? '—' : (ms / completed).toFixed(2));
   const busy = (ms: number) => `${Math.round((100 * ms) / (row.seconds * 1000))} %`;
   return [
+    `${Math.round(100 * row.cpu.serverLoop)} %`,
     `${perRequest(row.cpu.server)} (${busy(row.cpu.server)})`,
     row.cpu.postgres === undefined ? '—' : `${perRequest(row.cpu.postgres)} (${busy(row.cpu.postgres)})`,
     `${perRequest(row.cpu.loadGenerator)} (${busy(row.cpu.loadGenerator)})`,
@@ -760,12 +786,13 @@ function render(
       'req/s',
       'p50 ms',
       'p99 ms',
+      'server event loop busy',
       'server thread CPU ms/req (busy)',
       'PostgreSQL CPU ms/req (busy)',
       'load generator CPU ms/req (busy)',
       'notes',
     ],
-    ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+    ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
     rows.map((r) => [
       r.id,
       r.name,
@@ -781,6 +808,8 @@ function render(
   const i1b3 = ratio(rps('I1'), rps('B3'));
   const p99 = find('I2')?.result.p99Ms;
   const pglite = ratio(rps('I3'), rps('I1'));
+  const statements = find('I1')?.statementsPerReport;
+  const statementRate = statements === undefined ? undefined : (rps('I1') ?? 0) * statements;
   const verdict = (met: boolean | undefined) => (met === undefined ? '' : met ? 'met' : '**not met**');
   const goals = markdownTable(
     ['measure', 'value', 'goal', '', 'what it compares'],
@@ -801,6 +830,13 @@ function render(
         'write latency at half of the maximum rate',
       ],
       ['I3/I1', formatRatio(pglite), '—', '', 'report intake on embedded PGlite vs PostgreSQL'],
+      [
+        'I1 × statements/B3',
+        formatRatio(ratio(statementRate, rps('B3'))),
+        '—',
+        '',
+        `SQL statements per second in I1 (${statements ? Math.round(statements) : '?'} per report) vs in B3 (one per request)`,
+      ],
     ],
   );
 
@@ -820,7 +856,9 @@ function render(
     '',
     goals,
     '',
-    `CPU columns: milliseconds of CPU per completed request, and in brackets how busy that part was during the run ` +
+    'Server event loop busy: the share of the run the server’s event loop was not waiting for I/O ' +
+      '(near 100 %: Node is the bottleneck, running JavaScript or waiting for a core to run it on). ' +
+      `CPU columns: milliseconds of CPU per completed request, and in brackets how busy that part was during the run ` +
       `(100 % = one core of ${machine.cpus}). On PGlite the database runs on the server thread.`,
     '',
     `What the server's database connections did (pg_stat_activity sampled every ${SAMPLE_EVERY_MS} ms):`,

@@ -182,6 +182,16 @@ const matrix: Record<string, Row> = {
     params: () => ({ id: '0192f000-0000-7000-8000-00000000beef' }),
     expect: { ...citizens, citizenA: 404, citizenB: 404, enterpriseMember: 404 },
   },
+  // The public feed: anyone, never personal data; a photo only once staff approved it.
+  'GET /api/v1/cities/:city/public/reports': { expect: everyone(200) },
+  'GET /api/v1/cities/:city/public/reports/map': { expect: everyone(200) },
+  'GET /api/v1/cities/:city/public/photos/:fileId': {
+    params: () => ({ fileId: '0192f000-0000-7000-8000-00000000beef' }),
+    expect: everyone(404),
+  },
+  // The staff map and live stream: every staff member of the city, scoped to what they may see.
+  'GET /api/v1/cities/:city/work-orders/map': { expect: { ...staff } },
+  'GET /api/v1/cities/:city/work-orders/live': { expect: { ...staff } },
   // Work orders: the responsible department within its jurisdiction (water in LN-01: staff Y) and
   // the operations centre (platform admin's department) see and act; others learn nothing (404).
   'GET /api/v1/cities/:city/work-orders': { expect: { ...staff } },

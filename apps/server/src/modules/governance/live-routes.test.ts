@@ -1,13 +1,19 @@
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { uuidv7 } from 'uuidv7';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.ts';
 import type { CitizenPrincipal } from '../../platform/identity/principal.ts';
 import { ManualClock } from '../../platform/time/clock.ts';
 import { describeEachDialect } from '../../testing/db.ts';
 import { signedInCitizen, signedInStaff, type TestSignIn } from '../../testing/identity.ts';
 import { submitReport } from './intake.ts';
+import { uuidFloor, uuidv7Time } from './live.ts';
 import { liveFeedOf } from './live-routes.ts';
+import { parseBBox, publicLocation } from './public.ts';
+import { governanceDb } from './schema.ts';
 
 /** Long enough for anything on a loaded machine; nothing asserts how long it took. */
 const PATIENCE_MS = 20_000;
@@ -45,6 +51,49 @@ interface Stream {
   close(): void;
 }
 
+describe('live and public helpers', () => {
+  it('reads the time of a UUIDv7 and builds the smallest id of a millisecond', () => {
+    const before = Date.now();
+    const id = uuidv7();
+    const at = uuidv7Time(id) ?? 0;
+    expect(at).toBeGreaterThanOrEqual(before);
+    expect(at).toBeLessThanOrEqual(Date.now());
+    expect(uuidFloor(at) <= id).toBe(true);
+    expect(uuidFloor(at + 1) > id).toBe(true);
+    expect(uuidv7Time(uuidFloor(at))).toBeNull();
+    expect(uuidv7Time('0192f000-0000-4000-8000-00000000beef')).toBeNull();
+    expect(uuidv7Time('not-an-id')).toBeNull();
+  });
+
+  it('parses a bbox and publishes locations coarsely', () => {
+    expect(parseBBox('113.2,23.1,113.3,23.2')).toEqual({ minLon: 113.2, minLat: 23.1, maxLon: 113.3, maxLat: 23.2 });
+    for (const bad of [
+      '',
+      '1,2,3',
+      '2,0,1,1',
+      '0,2,1,1',
+      '0,0,181,1',
+      '0,-91,1,1',
+      '1e2,0,1,1',
+      'a,b,c,d',
+      '0,0,1,1,',
+    ]) {
+      expect(parseBBox(bad), bad).toBeNull();
+    }
+    expect(publicLocation(23.123456, 113.654321, '8941aa', false)).toEqual({
+      lat: 23.1235,
+      lon: 113.6543,
+      precision: 'approximate',
+    });
+    // An unreadable cell still yields a coarse point, never the exact one.
+    expect(publicLocation(23.123456, 113.654321, 'nonsense', true)).toEqual({
+      lat: 23.12,
+      lon: 113.65,
+      precision: 'area',
+    });
+  });
+});
+
 describeEachDialect(
   'governance: staff map and live updates',
   (ctx) => {
@@ -65,16 +114,6 @@ describeEachDialect(
       app = await buildApp(ctx.config(), { database: ctx.handle(), clock });
       liveFeedOf(app.platform)?.configure({ pollIntervalMs: 50, heartbeatMs: 250 });
       await app.listen({ port: 0, host: '127.0.0.1' });
-      app.server.on('connection', (socket) => {
-        const born = Date.now();
-        const port = socket.remotePort;
-        console.log('DEBUG socket born', port);
-        socket.on('close', () =>
-          console.log(new Date().toISOString(), 'DEBUG socket closed after', Date.now() - born, port),
-        );
-        socket.on('finish', () => console.log(new Date().toISOString(), 'DEBUG socket finish', port));
-        socket.on('end', () => console.log(new Date().toISOString(), 'DEBUG socket end (client FIN)', port));
-      });
       base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
       const db = ctx.handle().db;
       const config = app.platform.config;
@@ -142,33 +181,43 @@ describeEachDialect(
       );
     }
 
+    /**
+     * Opens the stream over a connection of its own (node:http without an agent: no pool that
+     * keeps spare sockets open) and reads it in the background.
+     */
     async function openStream(
       who: { read: Record<string, string> },
       headers: Record<string, string> = {},
     ): Promise<Stream> {
-      const controller = new AbortController();
-      const res = await fetch(`${base}/api/v1/cities/lingnan/work-orders/live`, {
-        headers: { ...who.read, ...headers },
-        signal: controller.signal,
-      });
-      console.log('DEBUG conn header', res.headers.get('connection'), res.status);
       const blocks: SseBlock[] = [];
       const waiters = new Set<() => void>();
+      const request = http.get(`${base}/api/v1/cities/lingnan/work-orders/live`, {
+        agent: false,
+        headers: { ...who.read, ...headers },
+      });
+      const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
+        request.once('response', resolve);
+        request.once('error', reject);
+      });
+      response.setEncoding('utf8');
+      let buffer = '';
       const stream: Stream = {
-        status: res.status,
-        contentType: res.headers.get('content-type'),
+        status: response.statusCode ?? 0,
+        contentType: response.headers['content-type'] ?? null,
         blocks,
         body: '',
-        ended: Promise.resolve(),
+        ended: new Promise<void>((resolve) => {
+          response.once('close', resolve);
+          request.once('close', resolve);
+        }),
         async waitFor(predicate, what) {
-          const found = () => blocks.find(predicate);
           return new Promise<SseBlock>((resolve, reject) => {
             const timer = setTimeout(() => {
               waiters.delete(check);
               reject(new Error(`no ${what} within ${PATIENCE_MS} ms; got ${JSON.stringify(blocks)}`));
             }, PATIENCE_MS);
             const check = () => {
-              const block = found();
+              const block = blocks.find(predicate);
               if (!block) return;
               clearTimeout(timer);
               waiters.delete(check);
@@ -179,35 +228,24 @@ describeEachDialect(
           });
         },
         events: () => blocks.filter((b) => b.event === 'work_order'),
-        close: () => controller.abort(),
+        close: () => request.destroy(),
       };
-      if (res.ok && res.body) {
-        const reader = res.body.getReader();
-        const decoder = new TextDecoder();
-        stream.ended = (async () => {
-          let buffer = '';
-          try {
-            for (;;) {
-              const { done, value } = await reader.read();
-              if (done) break;
-              const text = decoder.decode(value, { stream: true });
-              stream.body += text;
-              buffer += text;
-              let at = buffer.indexOf('\n\n');
-              while (at >= 0) {
-                blocks.push(parseBlock(buffer.slice(0, at)));
-                buffer = buffer.slice(at + 2);
-                at = buffer.indexOf('\n\n');
-              }
-              for (const check of [...waiters]) check();
-            }
-          } catch {
-            // Aborted by the test.
-          }
-        })();
-      } else {
-        stream.body = await res.text();
-      }
+      response.on('data', (text: string) => {
+        stream.body += text;
+        if (stream.status !== 200) return;
+        buffer += text;
+        let at = buffer.indexOf('\n\n');
+        while (at >= 0) {
+          blocks.push(parseBlock(buffer.slice(0, at)));
+          buffer = buffer.slice(at + 2);
+          at = buffer.indexOf('\n\n');
+        }
+        for (const check of [...waiters]) check();
+      });
+      response.on('error', () => {
+        // Destroyed by the test.
+      });
+      if (stream.status !== 200) await new Promise((resolve) => response.once('end', resolve));
       open.push(stream);
       return stream;
     }
@@ -293,6 +331,42 @@ describeEachDialect(
       expect((await map(nanwan)).statusCode).toBe(403);
       expect((await map(citizen)).statusCode).toBe(403);
       expect((await map({ read: {} })).statusCode).toBe(401);
+    });
+
+    it('answers odd input with a 4xx problem or a finished stream, never a 5xx', async () => {
+      const odd = fc.oneof(
+        fc.string({ maxLength: 30 }),
+        fc.uuid(),
+        fc.constantFrom(
+          '',
+          '-0',
+          'NaN',
+          'dispatched,nonsense',
+          '113,23,114,24',
+          '1,2,3',
+          '0192f000-0000-7000-8000-00000000beef',
+          'x'.repeat(300),
+        ),
+      );
+      const keys = fc.constantFrom('status', 'category', 'bbox', 'limit', 'lastEventId');
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom('map', 'live'),
+          fc.dictionary(keys, odd, { maxKeys: 4 }),
+          fc.option(odd),
+          fc.constantFrom(urban, operations, nanwan),
+          async (what, query, lastEventId, who) => {
+            const search = new URLSearchParams(query).toString();
+            const url = `/api/v1/cities/lingnan/work-orders/${what}${search ? `?${search}` : ''}`;
+            const headers: Record<string, string> = { ...who.read };
+            if (lastEventId !== null && /^[\x20-\x7e]*$/.test(lastEventId)) headers['last-event-id'] = lastEventId;
+            const res = await app.inject({ url, headers });
+            if (res.statusCode >= 500) throw new Error(`${url} → ${res.statusCode}: ${res.body.slice(0, 300)}`);
+            if (res.statusCode >= 400) expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+          },
+        ),
+        { numRuns: 150 },
+      );
     });
 
     it('ends the stream at once where there is no real connection (inject), and refuses non-staff', async () => {
@@ -392,6 +466,33 @@ describeEachDialect(
       expect(stale.body).toContain('event: reset');
     });
 
+    it('delivers an action committed late with an id older than those already seen', async () => {
+      const stream = await openStream(operations);
+      await connected(stream);
+      const quiet = await submit('graffiti');
+      const fresh = await submit('graffiti');
+      await eventFor(stream, fresh.workOrderId);
+      // As if a slow transaction had taken its id five seconds ago and committed only now.
+      const at = (Date.now() - 5000).toString(16).padStart(12, '0');
+      const oldId = `${at.slice(0, 8)}-${at.slice(8)}-7abc-8def-${uuidv7().slice(-12)}`;
+      await governanceDb(ctx.handle().db)
+        .insertInto('work_order_actions')
+        .values({
+          id: oldId,
+          city_id: 'lingnan',
+          work_order_id: quiet.workOrderId,
+          seq: 2,
+          action: 'warn',
+          actor_kind: 'system',
+          created_at: clock.now(),
+        })
+        .execute();
+      const late = await eventFor(stream, quiet.workOrderId, 'warn');
+      expect(late.id).toBe(oldId);
+      expect(late.data).toMatchObject({ seq: 2, status: 'dispatched' });
+      stream.close();
+    });
+
     it('caps the connections of one person, and stops polling when the last one leaves', async () => {
       const feed = liveFeedOf(app.platform);
       if (!feed) throw new Error('no live feed');
@@ -418,7 +519,7 @@ describeEachDialect(
       }
     });
 
-    it.runIf(ctx.kind === 'postgresX')('delivers changes made by another process sharing the database', async () => {
+    it.runIf(ctx.kind === 'postgres')('delivers changes made by another process sharing the database', async () => {
       const other = await buildApp(ctx.config(), { database: await ctx.openAnother(), clock });
       try {
         const stream = await openStream(urban);
@@ -435,12 +536,9 @@ describeEachDialect(
       const stream = await openStream(operations);
       await connected(stream);
       const feed = liveFeedOf(app.platform);
-      console.log(new Date().toISOString(), 'DEBUG closing');
       const closing = app.close();
       await stream.ended;
-      console.log(new Date().toISOString(), 'DEBUG stream ended', feed?.size, feed?.polling);
       await closing;
-      console.log(new Date().toISOString(), 'DEBUG closed');
       closed = true;
       expect(feed?.size).toBe(0);
       expect(feed?.polling).toBe(false);

@@ -173,6 +173,8 @@ class EventStream implements LiveSubscriber {
   /** Ids sent by the replay, which the poller may still bring. */
   readonly #replayed = new Set<string>();
   #ended = false;
+  /** Nothing is written before the answer's head: until then (replay being read) writes wait or drop. */
+  #opened = false;
   onEnd: () => void = () => {};
 
   constructor(res: ServerResponse, scope: LiveScope, pendingLimit: number) {
@@ -187,13 +189,14 @@ class EventStream implements LiveSubscriber {
   }
 
   #write(chunk: string): void {
-    if (this.ended) return;
+    if (!this.#opened || this.ended) return;
     const flushed = this.#res.write(chunk);
     // A client that does not read is dropped before its buffer grows without bound.
     if (!flushed && this.#res.writableLength > MAX_BUFFERED_BYTES) this.end();
   }
 
   open(retryMs: number): void {
+    this.#opened = true;
     this.#write(`retry: ${retryMs}\n: connected\n\n`);
   }
 
@@ -233,10 +236,8 @@ class EventStream implements LiveSubscriber {
   end(): void {
     if (this.#ended) return;
     this.#ended = true;
-    const res = this.#res as ServerResponse & { _last?: boolean };
-    console.log(new Date().toISOString(), 'DEBUG end: _last', res._last, 'writableEnded', res.writableEnded, 'destroyed', res.destroyed);
-    res.on('finish', () => console.log(new Date().toISOString(), 'DEBUG res finish'));
-    if (!this.#res.writableEnded) this.#res.end();
+    // Before the head is written the reply is still Fastify's: the handler sees `ended` and answers.
+    if (this.#opened && !this.#res.writableEnded) this.#res.end();
     this.onEnd();
   }
 }
@@ -375,7 +376,6 @@ export async function liveRoutes(app: FastifyInstance, options: Partial<LiveOpti
       // arrives meanwhile waits in the stream and is sent after the replay.
       let unsubscribe = () => {};
       if (live) {
-        feed.admit(scope.staff.id);
         unsubscribe = feed.subscribe(stream);
       }
       let replay: LiveEvent[] | null = [];
@@ -384,6 +384,11 @@ export async function liveRoutes(app: FastifyInstance, options: Partial<LiveOpti
       } catch (error) {
         unsubscribe();
         throw error;
+      }
+      // The app began closing (or the client left) while the replay was read.
+      if (stream.ended) {
+        unsubscribe();
+        throw new AppError('SERVICE_UNAVAILABLE');
       }
 
       reply.hijack();

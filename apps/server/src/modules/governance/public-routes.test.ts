@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { cellToLatLng, cellToParent } from 'h3-js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -334,6 +335,54 @@ describeEachDialect(
         .where('file_id', '=', upload.id)
         .execute();
       expect((await app.inject({ url: photoUrl })).statusCode).toBe(404);
+    });
+
+    it('answers odd filters with a 4xx problem, never a 5xx', async () => {
+      const odd = fc.oneof(
+        fc.string({ maxLength: 30 }),
+        fc.constantFrom(
+          '',
+          ' ',
+          '-0',
+          '1e309',
+          'NaN',
+          '113,23,114,24',
+          '-181,0,0,0',
+          '0,0,0,0',
+          ',,,',
+          '%00',
+          '2026-13-45T99:00:00Z',
+          '0192f000-0000-7000-8000-00000000beef',
+          'x'.repeat(300),
+        ),
+        fc.double().map(String),
+      );
+      const keys = fc.constantFrom(
+        'page',
+        'pageSize',
+        'category',
+        'status',
+        'zone',
+        'since',
+        'bbox',
+        'limit',
+        'variant',
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(`${base}/reports`, `${base}/reports/map`, `${base}/photos/`),
+          fc.dictionary(keys, odd, { maxKeys: 4 }),
+          odd,
+          async (path, query, id) => {
+            const search = new URLSearchParams(query).toString();
+            const url = `${path}${path.endsWith('/') ? encodeURIComponent(id) || 'x' : ''}${search ? `?${search}` : ''}`;
+            const res = await app.inject({ url });
+            if (res.statusCode >= 500) throw new Error(`${url} → ${res.statusCode}: ${res.body.slice(0, 300)}`);
+            if (res.statusCode >= 400) expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+          },
+        ),
+        { numRuns: 150 },
+      );
     });
   },
   'demo',
