@@ -12,7 +12,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import { limitOffset, PageInfo, pageQuery } from '../../platform/http/paging.ts';
 import { access } from '../../platform/identity/access.ts';
 import { citizenOf } from '../../platform/identity/auth.ts';
-import { hit, ipKey, type RateLimit } from '../../platform/identity/citizen/rate-limit.ts';
+import { hitAll, ipKey, type RateLimit } from '../../platform/identity/citizen/rate-limit.ts';
 import { CityParams, cityOf, cityScope } from '../../platform/tenancy/scope.ts';
 import { actOnMyReport, RATING_TAGS } from './commands.ts';
 import { followTokenHash, MAX_PHOTOS, submitReport } from './intake.ts';
@@ -158,9 +158,12 @@ async function limitSubmission(request: FastifyRequest) {
   const { db, clock } = request.server.platform;
   const now = clock.now();
   const principal = request.principal;
-  await hit(db, now, reportLimits.perIp, ipKey(request));
-  if (principal.kind === 'anonymous') await hit(db, now, reportLimits.anonymousPerIp, ipKey(request));
-  if (principal.kind === 'citizen') await hit(db, now, reportLimits.perCitizen, principal.id);
+  const ip = ipKey(request);
+  await hitAll(db, now, [
+    [reportLimits.perIp, ip],
+    ...(principal.kind === 'anonymous' ? [[reportLimits.anonymousPerIp, ip] as const] : []),
+    ...(principal.kind === 'citizen' ? [[reportLimits.perCitizen, principal.id] as const] : []),
+  ]);
 }
 
 /** Registers the reporter-side routes. */

@@ -13,6 +13,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import { access } from '../../platform/identity/access.ts';
 import { findDepartment } from '../../platform/org/repository.ts';
 import { CityParams, cityOf, cityScope } from '../../platform/tenancy/scope.ts';
+import { invalidateCatalog } from './catalog.ts';
 import {
   addDispatchRuleVersion,
   findCategory,
@@ -207,6 +208,7 @@ export async function categoryRoutes(app: FastifyInstance) {
             details: { categoryCode, zoneCode, departmentCode, previousDepartmentCode, version, reason },
           });
         });
+      invalidateCatalog(db(), city.id);
       const rule = (await listDispatchRules(db(), city.id, { categoryCode, history: true })).find((x) => x.id === id);
       if (!rule) throw new Error(`dispatch rule ${id} vanished after it was written`);
       reply.code(201);

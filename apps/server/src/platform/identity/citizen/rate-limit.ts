@@ -63,6 +63,39 @@ export async function hit(db: Kysely<Database>, now: Date, limit: RateLimit, sub
   }
 }
 
+/** {@link hit} for several limits at once, in one statement: throws 429 for the first one exceeded. */
+export async function hitAll(
+  db: Kysely<Database>,
+  now: Date,
+  hits: ReadonlyArray<readonly [RateLimit, string]>,
+): Promise<void> {
+  if (hits.length === 0) return;
+  const rows = hits.map(([limit, subject]) => {
+    const start = Math.floor(now.getTime() / limit.windowMs) * limit.windowMs;
+    return {
+      bucket: `${limit.name}:${subject}`,
+      window_start: new Date(start),
+      hits: 1,
+      expires_at: new Date(start + limit.windowMs),
+    };
+  });
+  const counted = await db
+    .insertInto('rate_limit_counters')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.columns(['bucket', 'window_start']).doUpdateSet({ hits: sql<number>`rate_limit_counters.hits + 1` }),
+    )
+    .returning(['bucket', 'hits'])
+    .execute();
+  const byBucket = new Map(counted.map((r) => [r.bucket, r.hits]));
+  hits.forEach(([limit], i) => {
+    const row = rows[i];
+    if (!row || (byBucket.get(row.bucket) ?? 0) <= limit.max) return;
+    const retryAfter = Math.max(1, Math.ceil((row.expires_at.getTime() - now.getTime()) / 1000));
+    throw new AppError('RATE_LIMITED', {}, { headers: { 'retry-after': String(retryAfter) } });
+  });
+}
+
 /** Removes counters of windows that have ended; returns how many. For the housekeeping job. */
 export async function purgeRateLimits(db: Kysely<Database>, now: Date): Promise<number> {
   const result = await db.deleteFrom('rate_limit_counters').where('expires_at', '<=', now).executeTakeFirst();
