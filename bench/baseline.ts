@@ -19,7 +19,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
@@ -40,7 +39,9 @@ import {
   MINIMAL_POOL_SIZE,
   measure as measureLoad,
   minimalFastify,
+  type Options,
   oneCityConfig,
+  parseOptions,
   urlOf,
 } from './load.ts';
 import { describeMachine, formatCount, formatRatio, markdownTable, writeSection } from './report.ts';
@@ -87,14 +88,6 @@ const O2_CANDIDATES: {
 /** How many targets are checked against `answers` before O2 runs. */
 const O2_SAMPLE = 20;
 
-interface Options {
-  durationSeconds: number;
-  warmupSeconds: number;
-  connections: number;
-  quick: boolean;
-  writeDocs: boolean;
-}
-
 /** One line of the results table. */
 interface Row {
   id: string;
@@ -106,45 +99,6 @@ interface Row {
 }
 
 const log = (message: string) => process.stderr.write(`[baseline] ${message}\n`);
-
-function parseOptions(argv: string[]): Options {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      duration: { type: 'string' },
-      connections: { type: 'string' },
-      quick: { type: 'boolean', default: false },
-      'write-docs': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    process.stdout.write(
-      'Usage: npm run bench:baseline -- [--duration <s>] [--connections <n>] [--quick] [--write-docs]\n' +
-        '  --duration     seconds of load per benchmark (default 10; 3 with --quick)\n' +
-        '  --connections  concurrent HTTP connections (default 50)\n' +
-        '  --quick        a smoke run: 3 s per benchmark, 1 s warm-up\n' +
-        '  --write-docs   also replace the latest figures in docs/BENCHMARKS.md\n',
-    );
-    process.exit(0);
-  }
-  const positive = (name: string, text: string | undefined, fallback: number) => {
-    if (text === undefined) return fallback;
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number ≥ 1 (got "${text}")`);
-    return n;
-  };
-  const quick = values.quick;
-  const durationSeconds = positive('duration', values.duration, quick ? 3 : 10);
-  return {
-    durationSeconds,
-    warmupSeconds: quick ? 1 : Math.min(3, Math.max(1, Math.round(durationSeconds / 5))),
-    connections: positive('connections', values.connections, 50),
-    quick,
-    writeDocs: values['write-docs'],
-  };
-}
 
 /** Warms the server up (JIT, pools, caches), then measures. */
 function measure(
@@ -442,7 +396,7 @@ function render(
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
-  const options = parseOptions(process.argv.slice(2));
+  const options = parseOptions(process.argv.slice(2), 'bench:baseline', 'the latest figures');
   const cleanups = new Cleanups(log);
   let interrupted = false;
   process.once('SIGINT', () => {

@@ -21,7 +21,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -41,8 +40,10 @@ import {
   type LoadSpec,
   MINIMAL_POOL_SIZE,
   minimalFastify,
+  type Options,
   oneCityConfig,
   type PlannedRequest,
+  parseOptions,
   runLoad,
   urlOf,
 } from './load.ts';
@@ -81,14 +82,6 @@ const DESCRIPTIONS = [
   '小区门口，很多人经过',
 ];
 
-interface Options {
-  durationSeconds: number;
-  warmupSeconds: number;
-  connections: number;
-  quick: boolean;
-  writeDocs: boolean;
-}
-
 /** CPU time spent during a run, in milliseconds, by who. */
 interface CpuSpent {
   /** The benchmark process's main thread: the server under test (with PGlite: the database too). */
@@ -119,45 +112,6 @@ interface Row {
 }
 
 const log = (message: string) => process.stderr.write(`[intake] ${message}\n`);
-
-function parseOptions(argv: string[]): Options {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      duration: { type: 'string' },
-      connections: { type: 'string' },
-      quick: { type: 'boolean', default: false },
-      'write-docs': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    process.stdout.write(
-      'Usage: npm run bench:intake -- [--duration <s>] [--connections <n>] [--quick] [--write-docs]\n' +
-        '  --duration     seconds of load per benchmark (default 10; 3 with --quick)\n' +
-        '  --connections  concurrent HTTP connections (default 50)\n' +
-        '  --quick        a smoke run: 3 s per benchmark, 1 s warm-up\n' +
-        '  --write-docs   also replace the intake figures in docs/BENCHMARKS.md\n',
-    );
-    process.exit(0);
-  }
-  const positive = (name: string, text: string | undefined, fallback: number) => {
-    if (text === undefined) return fallback;
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number ≥ 1 (got "${text}")`);
-    return n;
-  };
-  const quick = values.quick;
-  const durationSeconds = positive('duration', values.duration, quick ? 3 : 10);
-  return {
-    durationSeconds,
-    warmupSeconds: quick ? 1 : Math.min(3, Math.max(1, Math.round(durationSeconds / 5))),
-    connections: positive('connections', values.connections, 50),
-    quick,
-    writeDocs: values['write-docs'],
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // CPU accounting: who spent the machine's time during a run
@@ -872,7 +826,7 @@ function render(
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
-  const options = parseOptions(process.argv.slice(2));
+  const options = parseOptions(process.argv.slice(2), 'bench:intake', 'the intake figures');
   const cleanups = new Cleanups(log);
   let interrupted = false;
   process.once('SIGINT', () => {

@@ -6,11 +6,13 @@
  * Below the load itself: the fixtures several benchmarks share (scratch database, the minimal
  * Fastify + pg server of B1F/B2/B3, OneCity's benchmark configuration, warm-up-then-measure).
  */
+
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
@@ -281,4 +283,53 @@ export function oneCityConfig(
     ONECITY_AUDIT_KEY: randomBytes(32).toString('base64'),
     ...extra,
   });
+}
+
+/** Options of a benchmark run. */
+export interface Options {
+  durationSeconds: number;
+  warmupSeconds: number;
+  connections: number;
+  quick: boolean;
+  writeDocs: boolean;
+}
+
+/** The command line every benchmark script takes; `script` and `figures` name it in the help text. */
+export function parseOptions(argv: string[], script: string, figures: string): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      duration: { type: 'string' },
+      connections: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      'write-docs': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(
+      `Usage: npm run ${script} -- [--duration <s>] [--connections <n>] [--quick] [--write-docs]\n` +
+        '  --duration     seconds of load per benchmark (default 10; 3 with --quick)\n' +
+        '  --connections  concurrent HTTP connections (default 50)\n' +
+        '  --quick        a smoke run: 3 s per benchmark, 1 s warm-up\n' +
+        `  --write-docs   also replace ${figures} in docs/BENCHMARKS.md\n`,
+    );
+    process.exit(0);
+  }
+  const positive = (name: string, text: string | undefined, fallback: number) => {
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number ≥ 1 (got "${text}")`);
+    return n;
+  };
+  const quick = values.quick;
+  const durationSeconds = positive('duration', values.duration, quick ? 3 : 10);
+  return {
+    durationSeconds,
+    warmupSeconds: quick ? 1 : Math.min(3, Math.max(1, Math.round(durationSeconds / 5))),
+    connections: positive('connections', values.connections, 50),
+    quick,
+    writeDocs: values['write-docs'],
+  };
 }

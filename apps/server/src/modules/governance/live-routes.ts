@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { Platform } from '../../app.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { access } from '../../platform/identity/access.ts';
-import { staffOf } from '../../platform/identity/auth.ts';
+import { staffOfCity } from '../../platform/identity/auth.ts';
 import { CityParams, cityOf, cityScope } from '../../platform/tenancy/scope.ts';
 import {
   BREACHING_WITHIN_MS,
@@ -25,6 +25,7 @@ import {
   staffMapItems,
   uuidFloor,
 } from './live.ts';
+import { iso } from './present.ts';
 import { MAP_FEATURE_CAP, parseBBox } from './public.ts';
 import { operationsDepartmentId } from './work-orders.ts';
 import { WorkOrderActionNames, WorkOrderStatuses } from './workflow.ts';
@@ -113,19 +114,10 @@ const LiveEventData = z.object({
   at: z.iso.datetime(),
 });
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
-/** Staff act only in their own city. */
-function ownCityStaff(request: FastifyRequest, cityId: string) {
-  const staff = staffOf(request);
-  if (staff.cityId !== cityId) throw new AppError('FORBIDDEN');
-  return staff;
-}
-
 /** The queue scope of the caller: the operations centre sees every department's work orders. */
 async function scopeOf(request: FastifyRequest, platform: Platform): Promise<LiveScope> {
   const city = cityOf(request);
-  const staff = ownCityStaff(request, city.id);
+  const staff = staffOfCity(request, city.id);
   return { staff, operations: staff.departmentId === (await operationsDepartmentId(platform.db, city.id)) };
 }
 

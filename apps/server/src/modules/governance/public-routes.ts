@@ -12,6 +12,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import { limitOffset, PageInfo, pageQuery } from '../../platform/http/paging.ts';
 import { access } from '../../platform/identity/access.ts';
 import { CityParams, cityOf, cityScope } from '../../platform/tenancy/scope.ts';
+import { iso } from './present.ts';
 import {
   listPublicItems,
   MAP_FEATURE_CAP,
@@ -102,8 +103,6 @@ const PhotoParams = CityParams.extend({ fileId: z.string().max(100).describe('A 
 const PhotoQuery = z.object({
   variant: z.enum(['full', 'thumbnail']).default('full').describe('The photo (default) or its thumbnail'),
 });
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 function fields(item: PublicItem) {
   return {

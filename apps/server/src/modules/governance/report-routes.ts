@@ -16,6 +16,7 @@ import { hitAll, ipKey, type RateLimit } from '../../platform/identity/citizen/r
 import { CityParams, cityOf, cityScope } from '../../platform/tenancy/scope.ts';
 import { actOnMyReport, RATING_TAGS } from './commands.ts';
 import { followTokenHash, MAX_PHOTOS, submitReport } from './intake.ts';
+import { iso } from './present.ts';
 import { findMyReport, listMyReports, timeline } from './queries.ts';
 import { listCategoryTree } from './repository.ts';
 import { governanceDb } from './schema.ts';
@@ -150,8 +151,6 @@ const Follow = z.object({
 const TrackingParams = z.object({ trackingNo });
 const PhotoParams = z.object({ trackingNo, fileId: uuid });
 const Variant = z.object({ variant: z.enum(['full', 'thumbnail']).default('thumbnail') });
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** Limits a report submission by who sends it. */
 async function limitSubmission(request: FastifyRequest) {

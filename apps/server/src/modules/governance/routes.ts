@@ -3,7 +3,7 @@
  * the dispatch rules that decide which department handles a report where, and a dry run of
  * that decision for a point on the map.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
@@ -11,6 +11,7 @@ import { audit } from '../../platform/audit/index.ts';
 import { findZone, resolvePoint } from '../../platform/geo/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { access } from '../../platform/identity/access.ts';
+import { staffOfCity } from '../../platform/identity/auth.ts';
 import { findDepartment } from '../../platform/org/repository.ts';
 import { CityParams, cityOf, cityScope } from '../../platform/tenancy/scope.ts';
 import { invalidateCatalog } from './catalog.ts';
@@ -105,13 +106,6 @@ const Resolution = z.object({
   source: z.enum(['grid', 'street', 'district', 'default']).nullable(),
 });
 
-/** Staff act only on their own city's rules. */
-function requireOwnCity(request: FastifyRequest, cityId: string) {
-  const principal = request.principal;
-  if (principal.kind !== 'staff' || principal.cityId !== cityId) throw new AppError('FORBIDDEN');
-  return principal;
-}
-
 const present = (rule: Awaited<ReturnType<typeof listDispatchRules>>[number]) => ({
   ...rule,
   createdAt: rule.createdAt.toISOString(),
@@ -152,7 +146,7 @@ export async function categoryRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const city = cityOf(request);
-      requireOwnCity(request, city.id);
+      staffOfCity(request, city.id);
       const rules = await listDispatchRules(db(), city.id, {
         ...(request.query.category ? { categoryCode: request.query.category } : {}),
         history: request.query.history === 'true',
@@ -177,7 +171,7 @@ export async function categoryRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       const city = cityOf(request);
-      const staff = requireOwnCity(request, city.id);
+      const staff = staffOfCity(request, city.id);
       const { categoryCode, zoneCode, departmentCode, reason } = request.body;
       if (!(await findCategory(db(), city.id, categoryCode))) {
         throw new AppError('REPORT_CATEGORY_NOT_FOUND', { category: categoryCode });

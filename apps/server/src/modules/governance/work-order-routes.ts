@@ -4,7 +4,7 @@
  * supervisors), merge and unmerge of duplicates, publishing photos to the public feed, and the
  * follow-ups that low ratings open.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -14,11 +14,12 @@ import { findZone } from '../../platform/geo/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { limitOffset, PageInfo, pageQuery } from '../../platform/http/paging.ts';
 import { access } from '../../platform/identity/access.ts';
-import { staffOf } from '../../platform/identity/auth.ts';
+import { staffOfCity } from '../../platform/identity/auth.ts';
 import { CityParams, cityOf, cityScope } from '../../platform/tenancy/scope.ts';
 import { type ActionRequest, actOnWorkOrder, mergeWorkOrders, unmergeReport } from './commands.ts';
 import { reopenAsNewWorkOrder } from './intake.ts';
 import { notify } from './notifications.ts';
+import { iso } from './present.ts';
 import { queue, reportsOf, timeline } from './queries.ts';
 import { governanceDb } from './schema.ts';
 import { loadWorkOrder, partiesOf, stateOf } from './work-orders.ts';
@@ -143,15 +144,6 @@ const FollowUp = z.object({
   createdAt: z.iso.datetime(),
 });
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
-/** Staff act only in their own city. */
-function ownCityStaff(request: FastifyRequest, cityId: string) {
-  const staff = staffOf(request);
-  if (staff.cityId !== cityId) throw new AppError('FORBIDDEN');
-  return staff;
-}
-
 type Row = Awaited<ReturnType<typeof queue>>['items'][number];
 const presentItem = (w: Row) => ({
   id: w.id,
@@ -193,7 +185,7 @@ export async function workOrderRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const city = cityOf(request);
-      const staff = ownCityStaff(request, city.id);
+      const staff = staffOfCity(request, city.id);
       const q = request.query;
       const statuses = q.status
         ? q.status.split(',').map((s) => {
@@ -244,7 +236,7 @@ export async function workOrderRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const city = cityOf(request);
-      const staff = ownCityStaff(request, city.id);
+      const staff = staffOfCity(request, city.id);
       const db = platform().db;
       const wo = await loadWorkOrder(db, city.id, request.params.id);
       if (!wo) throw new AppError('WORK_ORDER_NOT_FOUND');
@@ -309,7 +301,7 @@ export async function workOrderRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const city = cityOf(request);
-      const staff = ownCityStaff(request, city.id);
+      const staff = staffOfCity(request, city.id);
       const outcome = await actOnWorkOrder(
         platform(),
         staff,
@@ -356,7 +348,7 @@ export async function workOrderRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const city = cityOf(request);
-      const staff = ownCityStaff(request, city.id);
+      const staff = staffOfCity(request, city.id);
       const results = [];
       for (const id of [...new Set(request.body.ids)]) {
         try {
@@ -393,7 +385,7 @@ export async function workOrderRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const city = cityOf(request);
-      const staff = ownCityStaff(request, city.id);
+      const staff = staffOfCity(request, city.id);
       const outcome = await mergeWorkOrders(
         platform(),
         staff,
@@ -425,7 +417,7 @@ export async function workOrderRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const city = cityOf(request);
-      const staff = ownCityStaff(request, city.id);
+      const staff = staffOfCity(request, city.id);
       const result = await unmergeReport(
         platform(),
         staff,
@@ -451,7 +443,7 @@ export async function workOrderRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       const city = cityOf(request);
-      const staff = ownCityStaff(request, city.id);
+      const staff = staffOfCity(request, city.id);
       const db = platform().db;
       const wo = await loadWorkOrder(db, city.id, request.params.id);
       if (!wo || (await partiesOf(db, staff, wo)).size === 0) throw new AppError('WORK_ORDER_NOT_FOUND');
@@ -482,7 +474,7 @@ export async function workOrderRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const city = cityOf(request);
-      const staff = ownCityStaff(request, city.id);
+      const staff = staffOfCity(request, city.id);
       const db = platform().db;
       const wo = await loadWorkOrder(db, city.id, request.params.id);
       const parties = wo ? await partiesOf(db, staff, wo) : new Set();
@@ -526,7 +518,7 @@ export async function workOrderRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const city = cityOf(request);
-      const staff = ownCityStaff(request, city.id);
+      const staff = staffOfCity(request, city.id);
       let q = governanceDb(platform().db)
         .selectFrom('rating_follow_ups as f')
         .where('f.city_id', '=', city.id)
@@ -582,7 +574,7 @@ export async function workOrderRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const city = cityOf(request);
-      const staff = ownCityStaff(request, city.id);
+      const staff = staffOfCity(request, city.id);
       return platform()
         .db.transaction()
         .execute(async (trx) => {

@@ -158,6 +158,13 @@ export function staffOf(request: FastifyRequest): StaffPrincipal {
   return p;
 }
 
+/** The signed-in staff member, who must belong to `cityId`: staff act only in their own city. */
+export function staffOfCity(request: FastifyRequest, cityId: string): StaffPrincipal {
+  const staff = staffOf(request);
+  if (staff.cityId !== cityId) throw new AppError('FORBIDDEN');
+  return staff;
+}
+
 /** The signed-in citizen (a route declared `access.citizen()` always has one). */
 export function citizenOf(request: FastifyRequest): CitizenPrincipal {
   const p = request.principal;
