@@ -15,7 +15,7 @@ import { appendAudit } from '../../platform/audit/index.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { recordEvent } from '../../platform/events/index.ts';
 import { claimUploads } from '../../platform/files/index.ts';
-import { resolvePoint } from '../../platform/geo/index.ts';
+import { resolvePoint, resolvePointCached } from '../../platform/geo/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { Principal } from '../../platform/identity/principal.ts';
 import { cityCatalog, dispatchFrom } from './catalog.ts';
@@ -277,7 +277,7 @@ export async function submitReport(
   if (!category) throw new AppError('REPORT_CATEGORY_NOT_FOUND', { category: input.categoryCode.slice(0, 64) });
   const attributes = checkAttributes(category, input.attributes ?? {});
   const photoIds = [...new Set(input.photoIds ?? [])];
-  const point = await resolvePoint(db, input.cityId, input.lat, input.lon);
+  const point = await resolvePointCached(db, input.cityId, input.lat, input.lon);
   const zones = {
     district: point.district?.id ?? null,
     street: point.street?.id ?? null,

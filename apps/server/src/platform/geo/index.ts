@@ -21,3 +21,4 @@ export {
   type ZoneRecord,
 } from './repository.ts';
 export { geoRoutes } from './routes.ts';
+export { resolvePointCached, ZONE_INDEX_TTL_MS } from './zone-index.ts';

@@ -18,6 +18,7 @@ import {
   isValidLatLon,
   representativePoint,
 } from './geometry.ts';
+import { forgetZoneIndexes } from './zone-index.ts';
 
 /** A zone to store; bounding box, centre and H3 cell are derived from the geometry. */
 export interface NewZone {
@@ -41,6 +42,7 @@ const INSERT_BATCH = 100;
 
 /** Stores zones, parents before children; existing ones (same id or city and code) are left alone. Returns how many were new. */
 export async function insertZones(db: Kysely<Database>, zones: NewZone[]): Promise<number> {
+  forgetZoneIndexes(db);
   const rows = zones.map((zone) => {
     const problem = geometryProblem(zone.geometry);
     if (problem) throw new AppError('INVALID_GEOMETRY', {}, { cause: new Error(`zone ${zone.code}: ${problem}`) });
