@@ -399,6 +399,7 @@ export interface Database {
   oidc_secrets: OidcSecretsTable;
   rate_limit_counters: RateLimitCountersTable;
   files: FilesTable;
+  holiday_calendar: HolidayCalendarTable;
   tenants: TenantsTable;
   departments: DepartmentsTable;
   zones: ZonesTable;
@@ -407,4 +408,15 @@ export interface Database {
   jobs: JobsTable;
   idempotency_keys: IdempotencyKeysTable;
   schema_migrations: SchemaMigrationsTable;
+}
+
+/** platform/time (a city's own days off and working days, over the national holiday data) */
+export interface HolidayCalendarTable {
+  city_id: string;
+  /** 'YYYY-MM-DD' (the drivers return `date` columns as strings). */
+  day: string;
+  kind: 'off' | 'work';
+  name_zh: string;
+  name_en: string;
+  created_at: DefaultTimestamp;
 }
