@@ -9,6 +9,7 @@
 import type { FastifyInstance } from 'fastify';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { demoServices } from '../../../demo/services.ts';
 import { buildApp } from './app.ts';
 import { submitReport } from './modules/governance/index.ts';
 import { createSession } from './platform/identity/sessions.ts';
@@ -38,6 +39,9 @@ interface Cast {
   trackingNo: string;
   workOrderId: string;
 }
+
+/** A demo service of the market regulation administration, for the catalog rows. */
+const GOV_SERVICE = demoServices.find((s) => s.departmentCode === 'market-regulation')?.code ?? 'missing';
 
 interface Row {
   /** Path parameters besides `:city` (lingnan unless given). */
@@ -110,6 +114,23 @@ const matrix: Record<string, Row> = {
     query: 'category=manhole-cover-missing&lat=23.13&lon=113.3',
     expect: { ...staff, staffX: 200, staffY: 200, staffOutside: 200, platformAdmin: 200 },
   },
+  // Digital government: the catalog is public; versions and changes are for platform administrators
+  // (and department administrators, for their own department's services).
+  'GET /api/v1/cities/:city/services': { query: 'department=market-regulation', expect: everyone(200) },
+  'GET /api/v1/cities/:city/services/:code': { params: () => ({ code: GOV_SERVICE }), expect: everyone(200) },
+  'GET /api/v1/cities/:city/services/:code/versions': {
+    params: () => ({ code: GOV_SERVICE }),
+    expect: { ...admins, platformAdmin: 200 },
+  },
+  'PUT /api/v1/cities/:city/services/:code': {
+    params: () => ({ code: GOV_SERVICE }),
+    body: () => ({ spec: demoServices.find((s) => s.code === GOV_SERVICE), note: 'Matrix check' }),
+    expect: { ...admins, platformAdmin: 200 },
+  },
+  'GET /api/v1/cities/:city/service-themes': { expect: everyone(200) },
+  'GET /api/v1/cities/:city/life-events': { expect: everyone(200) },
+  'GET /api/v1/cities/:city/bundles': { expect: everyone(200) },
+  'GET /api/v1/cities/:city/bundles/:code': { params: () => ({ code: 'open-a-restaurant' }), expect: everyone(200) },
   // Photo uploads: anyone may upload (an image body; the matrix's JSON body is a 415 for all, anonymous
   // callers are rate-limited per address); an upload is shown only to its uploader or claim token holder.
   'POST /api/v1/cities/:city/uploads': { expect: everyone('allow') },

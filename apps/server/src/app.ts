@@ -13,6 +13,7 @@ import pino, { type Logger } from 'pino';
 import { uuidv7 } from 'uuidv7';
 import type { Config } from './config.ts';
 import { governanceRoutes, open311Routes, scheduleDigest } from './modules/governance/index.ts';
+import { governmentRoutes } from './modules/government/index.ts';
 import { type DatabaseHandle, openDatabase } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
 import type { Database } from './platform/db/schema.ts';
@@ -215,6 +216,11 @@ async function assemble(
             'City governance: report categories and dispatch rules, reports and their tracking, work orders and their workflow, the public feed',
         },
         { name: 'open311', description: 'Open311 GeoReport v2 (at /api/open311/v2), JSON and XML' },
+        {
+          name: 'government',
+          description:
+            'Digital government: the service catalog (services, themes, life events, one-go bundles), applications, e-certificates, ratings',
+        },
       ],
     },
     transform: jsonSchemaTransform,
@@ -251,6 +257,7 @@ async function registerApi(app: FastifyInstance) {
       await api.register(identityRoutes);
       await api.register(fileRoutes);
       await api.register(governanceRoutes);
+      await api.register(governmentRoutes);
     },
     { prefix: '/api/v1' },
   );

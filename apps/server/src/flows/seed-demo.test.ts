@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { demoCategoryGroups } from '../../../../demo/categories.ts';
 import { demoData } from '../../../../demo/index.ts';
+import { demoBundles, demoServices } from '../../../../demo/services.ts';
 import type { DatabaseHandle } from '../platform/db/database.ts';
 import { describeEachDialect } from '../testing/db.ts';
 import { seedDemo } from './seed-demo.ts';
@@ -26,6 +27,8 @@ describeEachDialect('seeding the demo city into an empty database', (ctx) => {
       departments: data.departments.length,
       zones: data.zones.length,
       categories: cities * perCity,
+      services: cities * demoServices.length,
+      bundles: cities * demoBundles.length,
     });
     expect(summary.dispatchRules).toBeGreaterThan(0);
     const { tenants, departments, zones } = summary;
@@ -40,6 +43,8 @@ describeEachDialect('seeding the demo city into an empty database', (ctx) => {
       zones: 0,
       categories: 0,
       dispatchRules: 0,
+      services: 0,
+      bundles: 0,
     });
     expect(await counts(ctx.handle())).toEqual(before);
   });
@@ -53,7 +58,15 @@ describeEachDialect(
       const ids = async () =>
         (await db.selectFrom('zones').select('id').orderBy('id').execute()).map((r) => r.id).join();
       const before = { counts: await counts(ctx.handle()), ids: await ids() };
-      expect(await seedDemo(db)).toEqual({ tenants: 0, departments: 0, zones: 0, categories: 0, dispatchRules: 0 });
+      expect(await seedDemo(db)).toEqual({
+        tenants: 0,
+        departments: 0,
+        zones: 0,
+        categories: 0,
+        dispatchRules: 0,
+        services: 0,
+        bundles: 0,
+      });
       expect({ counts: await counts(ctx.handle()), ids: await ids() }).toEqual(before);
     });
 

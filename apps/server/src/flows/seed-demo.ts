@@ -4,7 +4,15 @@ import type { Kysely } from 'kysely';
 import { demoCategoryGroups, demoDispatchRules, demoSensitiveCategories } from '../../../../demo/categories.ts';
 import { demoCities } from '../../../../demo/cities.ts';
 import { demoData } from '../../../../demo/index.ts';
+import {
+  demoBundles,
+  demoCertificateTypes,
+  demoLifeEvents,
+  demoServices,
+  demoServiceThemes,
+} from '../../../../demo/services.ts';
 import { insertCategories, type NewCategory, type RuleChange, seedDispatchRules } from '../modules/governance/index.ts';
+import { importCatalog } from '../modules/government/index.ts';
 import type { Database } from '../platform/db/schema.ts';
 import { insertZones } from '../platform/geo/repository.ts';
 import { insertDepartments } from '../platform/org/repository.ts';
@@ -18,6 +26,9 @@ export interface SeedSummary {
   /** Report category groups and categories. */
   categories: number;
   dispatchRules: number;
+  /** Government services and one-go bundles created (changed ones count too). */
+  services: number;
+  bundles: number;
 }
 
 /** The namespace of OneCity's demo ids (a fixed random UUID). */
@@ -119,6 +130,24 @@ export async function seedDemo(db: Kysely<Database>): Promise<SeedSummary> {
         })),
     );
     const dispatchRules = await seedDispatchRules(trx, rules);
-    return { tenants, departments, zones, categories, dispatchRules };
+    let services = 0;
+    let bundles = 0;
+    for (const cityId of cityIds) {
+      const imported = await importCatalog(
+        trx,
+        cityId,
+        {
+          themes: demoServiceThemes,
+          lifeEvents: demoLifeEvents,
+          certificateTypes: demoCertificateTypes,
+          services: demoServices,
+          bundles: demoBundles,
+        },
+        { note: 'Demo catalog', createdBy: null, now: new Date() },
+      );
+      services += imported.services.created + imported.services.changed;
+      bundles += imported.bundles.created + imported.bundles.changed;
+    }
+    return { tenants, departments, zones, categories, dispatchRules, services, bundles };
   });
 }

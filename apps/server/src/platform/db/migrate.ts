@@ -20,6 +20,7 @@ export interface MigrationSource {
 export const migrationSources: MigrationSource[] = [
   { owner: 'platform', dir: fileURLToPath(new URL('./migrations/', import.meta.url)) },
   { owner: 'governance', dir: fileURLToPath(new URL('../../modules/governance/migrations/', import.meta.url)) },
+  { owner: 'government', dir: fileURLToPath(new URL('../../modules/government/migrations/', import.meta.url)) },
 ];
 
 /** One migration file, read and checksummed. */

@@ -561,6 +561,36 @@ export const errorCatalog = {
     status: 503,
     title: { 'zh-CN': '服务暂时不可用，请稍后重试', en: 'The service is temporarily unavailable; try again shortly' },
   },
+  // Digital government: the service catalog.
+  GOV_SERVICE_NOT_FOUND: {
+    status: 404,
+    title: { 'zh-CN': '未找到政务服务事项“{service}”', en: 'No government service "{service}"' },
+  },
+  GOV_SERVICE_SPEC_INVALID: {
+    status: 400,
+    title: {
+      'zh-CN': '政务服务事项的内容有误，请按 errors 中列出的问题修改',
+      en: 'The service definition is not valid; fix the problems listed in errors',
+    },
+  },
+  GOV_SERVICE_CODE_MISMATCH: {
+    status: 400,
+    title: {
+      'zh-CN': '请求地址中的事项编码“{path}”与内容中的编码“{body}”不一致',
+      en: 'The service code in the address ("{path}") differs from the one in the body ("{body}")',
+    },
+  },
+  GOV_BUNDLE_NOT_FOUND: {
+    status: 404,
+    title: { 'zh-CN': '未找到“一件事”主题服务“{bundle}”', en: 'No one-go bundle "{bundle}"' },
+  },
+  GOV_NOT_YOUR_DEPARTMENT: {
+    status: 403,
+    title: {
+      'zh-CN': '该事项由其他部门负责，您只能管理本部门的事项',
+      en: 'Another department owns this service; you can manage only your own department’s services',
+    },
+  },
 } as const satisfies Record<string, CatalogEntry>;
 
 /** A stable error code from {@link errorCatalog}. */
