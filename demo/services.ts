@@ -10,3 +10,4 @@ export { demoBundles } from './services/bundles.ts';
 export { demoServices } from './services/catalog.ts';
 export { generateCatalog } from './services/generate.ts';
 export * from './services/model.ts';
+export { sampleApplication } from './services/sample.ts';

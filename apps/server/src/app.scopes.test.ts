@@ -12,6 +12,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { demoServices } from '../../../demo/services.ts';
 import { buildApp } from './app.ts';
 import { submitReport } from './modules/governance/index.ts';
+import { credentialContext, issueCredential } from './platform/credentials/index.ts';
 import { createSession } from './platform/identity/sessions.ts';
 import { ManualClock } from './platform/time/clock.ts';
 import { describeEachDialect } from './testing/db.ts';
@@ -38,6 +39,8 @@ interface Cast {
   /** Citizen A's report of a missing manhole cover in LN-01 (the water bureau's there), and its work order. */
   trackingNo: string;
   workOrderId: string;
+  /** An e-certificate of citizen A, issued by the water bureau (staff Y's department). */
+  credential: { id: string; jws: string };
 }
 
 /** A demo service of the market regulation administration, for the catalog rows. */
@@ -78,6 +81,10 @@ const staff: Record<Actor, Expectation> = {
   staffOutside: 'allow',
   platformAdmin: 'allow',
 };
+/** Citizens' own resources that do not exist: 404 for every citizen (never 403: nothing is told). */
+const ownedByNobody: Record<Actor, Expectation> = { ...citizens, citizenA: 404, citizenB: 404, enterpriseMember: 404 };
+/** An id nothing has. */
+const NO_SUCH = '0192f000-0000-7000-8000-00000000dead';
 /** Platform administrators only. */
 const admins: Record<Actor, Expectation> = { ...staff, staffX: 403, staffY: 403, staffOutside: 403 };
 
@@ -131,6 +138,86 @@ const matrix: Record<string, Row> = {
   'GET /api/v1/cities/:city/life-events': { expect: everyone(200) },
   'GET /api/v1/cities/:city/bundles': { expect: everyone(200) },
   'GET /api/v1/cities/:city/bundles/:code': { params: () => ({ code: 'open-a-restaurant' }), expect: everyone(200) },
+  'GET /api/v1/cities/:city/services/search': { query: 'q=%E6%8A%A4%E7%85%A7', expect: everyone(200) },
+  // Applications: citizens start and follow their own (another's answers 404, never 403: nothing is
+  // told about whether it exists); staff queues and actions for clerks and supervisors.
+  'POST /api/v1/cities/:city/services/:code/applications': {
+    params: () => ({ code: GOV_SERVICE }),
+    expect: { ...citizens, citizenA: 201, citizenB: 201, enterpriseMember: 201 },
+  },
+  'GET /api/v1/me/applications': { expect: { ...citizens, citizenA: 200, citizenB: 200, enterpriseMember: 200 } },
+  'GET /api/v1/me/applications/:id': { params: () => ({ id: NO_SUCH }), expect: ownedByNobody },
+  'PUT /api/v1/me/applications/:id/answers': {
+    params: () => ({ id: NO_SUCH }),
+    body: () => ({ answers: {} }),
+    expect: ownedByNobody,
+  },
+  'POST /api/v1/me/applications/:id/materials': {
+    params: () => ({ id: NO_SUCH }),
+    body: () => ({ materialCode: 'lease-contract', uploadIds: [NO_SUCH] }),
+    expect: ownedByNobody,
+  },
+  'POST /api/v1/me/applications/:id/submit': { params: () => ({ id: NO_SUCH }), expect: ownedByNobody },
+  'POST /api/v1/me/applications/:id/payment': { params: () => ({ id: NO_SUCH }), expect: ownedByNobody },
+  'POST /api/v1/me/applications/:id/supplement': {
+    params: () => ({ id: NO_SUCH }),
+    body: () => ({}),
+    expect: ownedByNobody,
+  },
+  'POST /api/v1/me/applications/:id/withdraw': {
+    params: () => ({ id: NO_SUCH }),
+    body: () => ({}),
+    expect: ownedByNobody,
+  },
+  'POST /api/v1/me/applications/:id/rating': {
+    params: () => ({ id: NO_SUCH }),
+    body: () => ({ score: 5 }),
+    expect: ownedByNobody,
+  },
+  'GET /api/v1/me/applications/:id/rating': { params: () => ({ id: NO_SUCH }), expect: ownedByNobody },
+  'POST /api/v1/cities/:city/bundles/:code/applications': {
+    params: () => ({ code: 'open-a-restaurant' }),
+    expect: { ...citizens, citizenA: 201, citizenB: 201, enterpriseMember: 201 },
+  },
+  'GET /api/v1/me/bundle-applications/:id': { params: () => ({ id: NO_SUCH }), expect: ownedByNobody },
+  'PUT /api/v1/me/bundle-applications/:id/answers': {
+    params: () => ({ id: NO_SUCH }),
+    body: () => ({ answers: {} }),
+    expect: ownedByNobody,
+  },
+  'POST /api/v1/me/bundle-applications/:id/submit': { params: () => ({ id: NO_SUCH }), expect: ownedByNobody },
+  'GET /api/v1/cities/:city/application-tasks': {
+    expect: { ...staff, staffX: 200, staffY: 200, staffOutside: 200, platformAdmin: 403 },
+  },
+  'GET /api/v1/cities/:city/applications/:id': {
+    params: () => ({ id: NO_SUCH }),
+    expect: { ...staff, staffX: 404, staffY: 404, staffOutside: 404, platformAdmin: 404 },
+  },
+  'POST /api/v1/cities/:city/applications/:id/tasks/:taskId/actions': {
+    params: () => ({ id: NO_SUCH, taskId: NO_SUCH }),
+    body: () => ({ action: 'approve' }),
+    expect: { ...staff, staffX: 404, staffY: 404, staffOutside: 404, platformAdmin: 403 },
+  },
+  'POST /api/v1/cities/:city/applications/:id/notes': {
+    params: () => ({ id: NO_SUCH }),
+    body: () => ({ text: 'Matrix check', visibility: 'internal' }),
+    expect: { ...staff, staffX: 404, staffY: 404, staffOutside: 404, platformAdmin: 403 },
+  },
+  'GET /api/v1/cities/:city/applications/:id/files/:fileId': {
+    params: () => ({ id: NO_SUCH, fileId: NO_SUCH }),
+    expect: { ...staff, staffX: 404, staffY: 404, staffOutside: 404, platformAdmin: 404 },
+  },
+  // 好差评: tags and statistics are public; rectifications belong to supervisors of the department.
+  'GET /api/v1/rating-tags': { expect: everyone(200) },
+  'GET /api/v1/cities/:city/rating-stats': { expect: everyone(200) },
+  'GET /api/v1/cities/:city/rectifications': {
+    expect: { ...staff, staffX: 200, staffY: 200, staffOutside: 403, platformAdmin: 200 },
+  },
+  'POST /api/v1/cities/:city/rectifications/:id/resolve': {
+    params: () => ({ id: NO_SUCH }),
+    body: () => ({ outcome: 'Matrix check' }),
+    expect: { ...staff, staffX: 404, staffY: 404, staffOutside: 403, platformAdmin: 404 },
+  },
   // Photo uploads: anyone may upload (an image body; the matrix's JSON body is a 415 for all, anonymous
   // callers are rate-limited per address); an upload is shown only to its uploader or claim token holder.
   'POST /api/v1/cities/:city/uploads': { expect: everyone('allow') },
@@ -330,6 +417,50 @@ const matrix: Record<string, Row> = {
     body: () => ({ name: 'Matrix RP', redirectUris: ['https://rp.example/cb'] }),
     expect: { ...admins, platformAdmin: 201 },
   },
+  // Payments: a payment is shown to its payer only (anyone else, and no such payment, 404); providers'
+  // notifications are public and checked by their signature (the matrix's unsigned body is a 400 for all).
+  'GET /api/v1/me/payments/:id': {
+    params: () => ({ id: '0192f000-0000-7000-8000-00000000beef' }),
+    expect: { ...citizens, citizenA: 404, citizenB: 404, enterpriseMember: 404 },
+  },
+  'POST /api/v1/payments/notifications/:provider': {
+    params: () => ({ provider: 'development' }),
+    expect: everyone(400),
+  },
+  // E-certificates: key sets, revocation lists and verification are public; a certificate is shown
+  // to its holder only (anyone else 404); the issuing department's supervisors revoke (staff Y for
+  // the water bureau's; another department 404); platform administrators manage the keys.
+  'GET /api/v1/cities/:city/credentials/jwks': { expect: everyone(200) },
+  'GET /api/v1/cities/:city/credentials/revocations': { expect: everyone(200) },
+  'POST /api/v1/credentials/verify': { body: (c) => ({ credential: c.credential.jws }), expect: everyone(200) },
+  'GET /api/v1/cities/:city/credentials': {
+    expect: { ...staff, staffX: 200, staffY: 200, staffOutside: 200, platformAdmin: 403 },
+  },
+  'POST /api/v1/cities/:city/credentials/:id/revoke': {
+    params: (c) => ({ id: c.credential.id }),
+    body: () => ({ reason: 'issued_in_error', note: 'Matrix check' }),
+    expect: { ...staff, staffX: 404, staffY: 200, staffOutside: 403, platformAdmin: 403 },
+  },
+  'GET /api/v1/cities/:city/credentials/keys': { expect: { ...admins, platformAdmin: 200 } },
+  'POST /api/v1/cities/:city/credentials/keys/rotate': { expect: { ...admins, platformAdmin: 201 } },
+  'POST /api/v1/cities/:city/credentials/keys/:kid/withdraw': {
+    params: () => ({ kid: 'no-such-key' }),
+    body: () => ({ reason: 'Matrix check' }),
+    expect: { ...admins, platformAdmin: 404 },
+  },
+  'GET /api/v1/me/credentials': { expect: citizens },
+  'GET /api/v1/me/credentials/:id': {
+    params: (c) => ({ id: c.credential.id }),
+    expect: { ...citizens, citizenA: 200, citizenB: 404, enterpriseMember: 404 },
+  },
+  'GET /api/v1/me/credentials/:id/pdf': {
+    params: (c) => ({ id: c.credential.id }),
+    expect: { ...citizens, citizenA: 200, citizenB: 404, enterpriseMember: 404 },
+  },
+  'GET /api/v1/me/credentials/:id/page': {
+    params: (c) => ({ id: c.credential.id }),
+    expect: { ...citizens, citizenA: 200, citizenB: 404, enterpriseMember: 404 },
+  },
 };
 
 let casts = 0;
@@ -430,7 +561,26 @@ async function castFor(app: FastifyInstance, clock: ManualClock): Promise<Cast> 
     },
     { duplicates: { radiusMeters: 0, windowHours: 0 } },
   );
-  return { headers, ids, enterpriseId, trackingNo: report.trackingNo, workOrderId: report.workOrderId };
+  const credential = await db.transaction().execute((trx) =>
+    issueCredential(trx, credentialContext(app.platform, { kind: 'operator', id: 'matrix' }), {
+      cityId: 'lingnan',
+      typeCode: 'water-connection-permit',
+      typeName: { zh: '供水接入许可', en: 'Water connection permit' },
+      issuerDepartmentId: staffY.departmentId,
+      holder: { kind: 'citizen', id: citizenA.id, name: '张三明' },
+      claims: {},
+      validFrom: clock.now(),
+      source: { kind: 'matrix', id: String(casts) },
+    }),
+  );
+  return {
+    headers,
+    ids,
+    enterpriseId,
+    trackingNo: report.trackingNo,
+    workOrderId: report.workOrderId,
+    credential: { id: credential.id, jws: credential.jws },
+  };
 }
 
 describeEachDialect(
@@ -479,7 +629,8 @@ describeEachDialect(
         }
       }
       expect(failures).toEqual([]);
-    });
+      // A fresh cast per route (signed-in people, a report) for well over a hundred routes.
+    }, 300_000);
   },
   'demo',
 );

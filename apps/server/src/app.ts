@@ -14,6 +14,7 @@ import { uuidv7 } from 'uuidv7';
 import type { Config } from './config.ts';
 import { governanceRoutes, open311Routes, scheduleDigest } from './modules/governance/index.ts';
 import { governmentRoutes } from './modules/government/index.ts';
+import { credentialRoutes } from './platform/credentials/index.ts';
 import { type DatabaseHandle, openDatabase } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
 import type { Database } from './platform/db/schema.ts';
@@ -34,8 +35,10 @@ import { identityRoutes } from './platform/identity/routes.ts';
 import { createJobSystem, type JobSystem } from './platform/jobs/index.ts';
 import { registerMaintenance, scheduleMaintenance } from './platform/maintenance.ts';
 import { orgRoutes } from './platform/org/routes.ts';
+import { paymentRoutes } from './platform/payments/index.ts';
 import { tenancyRoutes } from './platform/tenancy/routes.ts';
 import { type Clock, systemClock } from './platform/time/clock.ts';
+import { registerWorkflowJobs } from './platform/workflow/index.ts';
 
 /** What every route and module reaches through `app.platform`. */
 export interface Platform {
@@ -154,6 +157,7 @@ async function assemble(
     workerId: instanceId,
   });
   registerMaintenance(jobs, clock);
+  registerWorkflowJobs(jobs, { clock });
   let backgroundStarted = false;
   app.decorate('platform', {
     config,
@@ -221,6 +225,12 @@ async function assemble(
           description:
             'Digital government: the service catalog (services, themes, life events, one-go bundles), applications, e-certificates, ratings',
         },
+        { name: 'payments', description: "Fees: a payer's payments and payment providers' signed notifications" },
+        {
+          name: 'credentials',
+          description:
+            'E-certificates: signed credentials (Ed25519 JWS, W3C VC 2.0), key sets and revocation lists, verification, the citizen’s wallet',
+        },
       ],
     },
     transform: jsonSchemaTransform,
@@ -263,4 +273,6 @@ async function registerApi(app: FastifyInstance) {
   );
   // Open311 GeoReport v2 keeps the standard's own paths, under its own base URL.
   await app.register(open311Routes, { prefix: '/api/open311/v2' });
+  await app.register(paymentRoutes); // under /api/v1, and the development checkout pages at /dev-pay
+  await app.register(credentialRoutes); // under /api/v1, and the verification page at /verify/:id
 }

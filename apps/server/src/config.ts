@@ -14,6 +14,10 @@ export const Roles = ['all', 'api', 'worker'] as const;
 export const Locales = ['zh-CN', 'en'] as const;
 /** One of {@link Locales}. */
 export type Locale = (typeof Locales)[number];
+/** Payment providers OneCity knows; a real one (UnionPay, WeChat Pay, Alipay) is added here with its settings. */
+export const PaymentProviderNames = ['development'] as const;
+/** One of {@link PaymentProviderNames}. */
+export type PaymentProviderName = (typeof PaymentProviderNames)[number];
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no'], { error: 'must be one of 1, 0, true, false, yes, no' })
@@ -61,6 +65,15 @@ const keyRing = z.string().refine(
   { error: 'must be a comma-separated list of id:key with 32-byte base64 keys, e.g. k2:…,k1:…' },
 );
 
+/** A comma-separated list of payment providers, or `none`. */
+const paymentProviders = z
+  .string()
+  .refine(
+    (v) =>
+      v === 'none' || v.split(',').every((name) => (PaymentProviderNames as readonly string[]).includes(name.trim())),
+    { error: `must be none or a comma-separated list of: ${PaymentProviderNames.join(', ')}` },
+  );
+
 /** Environment variables OneCity reads, with their defaults. The README's table mirrors this. */
 const EnvSchema = z.object({
   ONECITY_ENV: z.enum(Environments).default('development'),
@@ -93,6 +106,8 @@ const EnvSchema = z.object({
   ONECITY_STAFF_SESSION_IDLE_MINUTES: int(1, 1_440).default(30),
   ONECITY_STAFF_SESSION_MAX_MINUTES: int(5, 10_080).default(12 * 60),
   ONECITY_WEBAUTHN_RP_ID: z.string().min(1).optional(),
+  ONECITY_PAYMENT_PROVIDERS: paymentProviders.optional(),
+  ONECITY_PAYMENT_EXPIRY_MINUTES: int(1, 24 * 60).default(30),
 });
 
 /** The validated configuration object handed to `buildApp` and everything below it. */
@@ -134,6 +149,11 @@ export interface Config {
     staff: { idleMs: number; maxMs: number };
   };
   webauthn: { rpId: string; rpName: string; origin: string };
+  /**
+   * Payments: the providers in use (the first takes new payments unless a caller names another;
+   * empty: fees cannot be paid) and how long an unpaid payment stays open.
+   */
+  payments: { providers: PaymentProviderName[]; expiryMs: number };
 }
 
 /** Thrown by {@link loadConfig}; `problems` lists every invalid variable with the reason. */
@@ -175,6 +195,13 @@ export function loadConfig(
     throw new ConfigError(
       missingSecrets.map((k) => `${k}: required in production (32 random bytes, base64: openssl rand -base64 32)`),
     );
+  }
+  // The development payment provider pretends to take money: never in front of real citizens.
+  const providers = paymentProviderList(e.ONECITY_PAYMENT_PROVIDERS, e.ONECITY_ENV);
+  if (e.ONECITY_ENV === 'production' && providers.includes('development')) {
+    throw new ConfigError([
+      'ONECITY_PAYMENT_PROVIDERS: the development provider cannot run in production (it takes no real money)',
+    ]);
   }
   const dataDir = resolve(e.ONECITY_DATA_DIR);
   const shownHost = e.ONECITY_HOST === '0.0.0.0' || e.ONECITY_HOST === '::' ? 'localhost' : e.ONECITY_HOST;
@@ -229,7 +256,15 @@ export function loadConfig(
       rpName: 'OneCity',
       origin: new URL(publicUrl).origin,
     },
+    payments: { providers, expiryMs: e.ONECITY_PAYMENT_EXPIRY_MINUTES * 60_000 },
   };
+}
+
+/** The payment providers named by the setting; unset: the development provider outside production, none in it. */
+function paymentProviderList(value: string | undefined, env: Config['env']): PaymentProviderName[] {
+  if (value === undefined) return env === 'production' ? [] : ['development'];
+  if (value === 'none') return [];
+  return [...new Set(value.split(',').map((name) => name.trim() as PaymentProviderName))];
 }
 
 /** Fixed keys for development and tests only: loadConfig refuses them in production. */

@@ -9,6 +9,7 @@ import { seedDemo } from '../flows/seed-demo.ts';
 import { startServer, stopOnSignals } from '../main.ts';
 import { verifyAuditLog } from '../platform/audit/audit.ts';
 import { formatVerification } from '../platform/audit/cli.ts';
+import { CredentialsUsageError, credentialsVerifyCommand } from '../platform/credentials/cli.ts';
 import { DataDirLockedError } from '../platform/db/data-dir-lock.ts';
 import { openDatabase } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrate.ts';
@@ -44,6 +45,9 @@ Usage:
   onecity api-key create --city CITY --name NAME --scopes S1,S2 [--department CODE]
                             create an API key for a machine client; prints the key once
   onecity api-key revoke ID revoke an API key at once
+  onecity credentials verify FILE --keys JWKS.json [--revocations FILE]
+                            verify an e-certificate (compact JWS) offline against the city's key set and, if
+                            given, its signed revocation list; exit 1 and say why when it is not valid
   onecity help              this text
 
 Configuration comes from ONECITY_* environment variables (see README.md).`;
@@ -84,6 +88,8 @@ async function main(argv: string[]) {
       roles: { type: 'string' },
       jurisdiction: { type: 'string' },
       scopes: { type: 'string' },
+      keys: { type: 'string' },
+      revocations: { type: 'string' },
     },
     strict: true,
     allowPositionals: true,
@@ -184,6 +190,14 @@ async function main(argv: string[]) {
       process.stdout.write(text);
       return;
     }
+    case 'credentials': {
+      const [action, file] = positionals;
+      if (action !== 'verify') fail('onecity credentials: say what to do: verify');
+      const result = await credentialsVerifyCommand({ file, keys: values.keys, revocations: values.revocations });
+      process.stdout.write(result.text);
+      if (!result.ok) process.exit(1);
+      return;
+    }
     case 'help':
     case '--help':
     case '-h':
@@ -198,6 +212,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof ConfigError) fail(error.message);
   if (error instanceof DataDirLockedError) fail(error.message);
   if (error instanceof UsageError) fail(error.message);
+  if (error instanceof CredentialsUsageError) fail(error.message);
   if (error instanceof AppError) fail(`onecity: ${errorMessage(error.code, 'en', error.params)}`);
   if ((error as { code?: string }).code === 'EADDRINUSE') {
     fail(`onecity: the port is already in use (${(error as Error).message}); set ONECITY_PORT to a free port`);

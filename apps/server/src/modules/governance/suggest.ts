@@ -19,6 +19,7 @@
  * - repeats saturate as in BM25 (k1 = 1.2), so pasting a word a thousand times cannot buy a category;
  * - words after a denial in the same clause (不是井盖的问题，是路灯坏了) count for nothing.
  */
+import { loadSegmenter } from '../../platform/search/index.ts';
 import type { Clock } from '../../platform/time/clock.ts';
 import type { CategoryGroup } from './repository.ts';
 import {
@@ -92,27 +93,13 @@ const K1 = 1.2;
  */
 const WORD_FREQUENCY = 2000;
 
-let shared: Promise<Segmenter> | null = null;
-
 /**
- * jieba with its bundled dictionary plus the municipal words, shared by every suggester. Made on
- * first use, not at boot: reading and indexing the dictionary takes a few hundred milliseconds.
+ * jieba with its bundled dictionary plus the municipal words (platform/search's loader), shared
+ * by every suggester. Made on first use, not at boot: reading and indexing the dictionary takes
+ * a few hundred milliseconds.
  */
 export function municipalSegmenter(): Promise<Segmenter> {
-  shared ??= loadJieba().catch((error: unknown) => {
-    shared = null;
-    throw error;
-  });
-  return shared;
-}
-
-async function loadJieba(): Promise<Segmenter> {
-  const [{ Jieba }, { dict }] = await Promise.all([import('@node-rs/jieba'), import('@node-rs/jieba/dict.js')]);
-  const jieba = Jieba.withDict(dict);
-  jieba.loadDict(Buffer.from(MUNICIPAL_WORDS.map((word) => `${word} ${WORD_FREQUENCY} n\n`).join('')));
-  // Without the HMM, characters jieba does not know stay single: more word boundaries, so a
-  // keyword next to a typo is still found whole.
-  return { cut: (text) => jieba.cut(text, false) };
+  return loadSegmenter({ words: MUNICIPAL_WORDS, frequency: WORD_FREQUENCY });
 }
 
 /** The leaves of a category tree, in display order. */

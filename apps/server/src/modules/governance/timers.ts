@@ -11,6 +11,7 @@ import type { Transaction } from 'kysely';
 import type { Platform } from '../../app.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { Job } from '../../platform/jobs/index.ts';
+import { type ChainPosition, scheduleChainStage } from '../../platform/workflow/index.ts';
 import { AUTO_CLOSE_AFTER_MS, MAX_ESCALATION, OPEN_STATUSES, type WorkOrderState } from './workflow.ts';
 
 /** Job kind of the time-limit chain. */
@@ -70,26 +71,41 @@ export interface SlaPayload extends Record<string, unknown> {
   index: number;
 }
 
-/** Schedules stage `index` (or the first later one) of the chain for `epoch`, if any is left. */
+/**
+ * The chain as the platform's timer chains see it: the work order is the subject, the clock
+ * epoch the generation. The payload keeps its own field names, and the dedupe key is the
+ * chain's `governance.sla:<work order>:<epoch>:<index>`, so pending jobs stay valid.
+ */
+export const slaChain = {
+  kind: SLA_JOB,
+  toPayload: (p: ChainPosition): SlaPayload => ({
+    workOrderId: p.subjectId,
+    cityId: p.cityId ?? '',
+    epoch: p.generation,
+    index: p.index,
+  }),
+};
+
+/**
+ * Schedules stage `index` of the chain for `epoch`, if there is one. (`_platform` stays for the
+ * callers' sake: the stage goes through the platform's timer chains in the caller's transaction.)
+ */
 export async function scheduleStage(
-  platform: Platform,
+  _platform: Platform,
   trx: Transaction<Database>,
   wo: TimedOrder,
   epoch: number,
   startedAt: Date,
   index: number,
 ): Promise<void> {
-  const stages = stagesOf(wo, startedAt);
-  if (index >= stages.length) return;
-  const stage = stages[index];
+  const stage = stagesOf(wo, startedAt)[index];
   if (!stage) return;
-  await platform.jobs.schedule<SlaPayload>(trx, {
-    kind: SLA_JOB,
-    runAt: stage.runAt,
-    cityId: wo.city_id,
-    payload: { workOrderId: wo.id, cityId: wo.city_id, epoch, index },
-    dedupeKey: `${SLA_JOB}:${wo.id}:${epoch}:${index}`,
-  });
+  await scheduleChainStage(
+    trx,
+    slaChain,
+    { subjectId: wo.id, cityId: wo.city_id, generation: epoch, index },
+    stage.runAt,
+  );
 }
 
 /**

@@ -2,8 +2,15 @@
  * The work-order workflow as data: which actions each status allows and to whom, and the
  * status derived by folding the action log. Handlers never branch on status themselves: they
  * ask {@link allowedActions} and append an action; the projection on `work_orders` is what
- * {@link deriveState} says the log means.
+ * {@link deriveState} says the log means. The table and the fold are the platform workflow
+ * engine's generic machinery (platform/workflow), the same that runs applications.
  */
+import {
+  type ActionTable,
+  allowedByTable,
+  foldLog,
+  tableAllows as tableAllowsGeneric,
+} from '../../platform/workflow/index.ts';
 
 /** Every status a work order can be in. */
 export const WorkOrderStatuses = [
@@ -85,7 +92,7 @@ const OPEN_COMMON = {
 } as const;
 
 /** Status → action → who may take it. Anything absent is forbidden (409 naming what is allowed). */
-export const workflow: Record<WorkOrderStatus, Partial<Record<WorkOrderActionName, readonly Party[]>>> = {
+export const workflow: ActionTable<WorkOrderStatus, WorkOrderActionName, Party> = {
   awaiting_dispatch: {
     dispatch: ['operations'],
     return_invalid: ['operations'],
@@ -253,12 +260,7 @@ export function applyAction(state: WorkOrderState | null, action: LoggedAction, 
 
 /** The state a whole log leads to. */
 export function deriveState(log: readonly LoggedAction[]): WorkOrderState {
-  let state: WorkOrderState | null = null;
-  log.forEach((action, i) => {
-    state = applyAction(state, action, i + 1);
-  });
-  if (!state) throw new Error('an empty log has no state');
-  return state;
+  return foldLog(applyAction, log);
 }
 
 /** Why an action the table allows is still refused. */
@@ -296,15 +298,15 @@ export function allowedActions(
   parties: ReadonlySet<Party>,
   context: { now: Date; actorId: string | null },
 ): WorkOrderActionName[] {
-  const row = workflow[state.status];
-  return (Object.keys(row) as WorkOrderActionName[]).filter(
-    (action) =>
-      (row[action] ?? []).some((party) => parties.has(party)) &&
-      guard(state, action, { ...context, departmentId: null }) === null,
+  return allowedByTable(
+    workflow,
+    state.status,
+    parties,
+    (action) => guard(state, action, { ...context, departmentId: null }) !== null,
   );
 }
 
 /** Whether `parties` may take `action` in `state` according to the table (guards aside). */
 export function tableAllows(state: WorkOrderState, action: WorkOrderActionName, parties: ReadonlySet<Party>): boolean {
-  return (workflow[state.status][action] ?? []).some((party) => parties.has(party));
+  return tableAllowsGeneric(workflow, state.status, action, parties);
 }

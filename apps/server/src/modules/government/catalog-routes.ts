@@ -37,6 +37,7 @@ import {
   saveService,
 } from './catalog.ts';
 import type { FormProblem } from './forms.ts';
+import { searchServices } from './search.ts';
 
 const code = z
   .string()
@@ -57,6 +58,23 @@ const ServiceListQuery = z.object({
     .describe('Services for citizens or for enterprises (both included)'),
   zeroVisit: z.enum(['true', 'false']).optional().describe('`true`: only services needing no visit to a counter'),
   ...pageQuery(100, 20),
+});
+
+const facetList = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9-]+(,[a-z0-9-]+){0,9}$/, 'codes separated by commas')
+  .max(400)
+  .optional();
+
+const SearchQuery = z.object({
+  q: z.string().max(200).optional().describe('What to look for, e.g. 开餐馆, 身份证丢了, passport'),
+  department: facetList.describe('Department codes, comma-separated'),
+  theme: facetList.describe('Theme codes, comma-separated'),
+  lifeEvent: facetList.describe('Life event codes, comma-separated'),
+  audience: z.enum(['citizen', 'enterprise']).optional(),
+  zeroVisit: z.enum(['true', 'false']).optional(),
+  ...pageQuery(50, 10),
 });
 
 const VersionQuery = z.object({
@@ -136,6 +154,71 @@ export async function catalogRoutes(app: FastifyInstance) {
       };
       const { rows, total } = await listServices(db(), cityOf(request).id, filter, limitOffset(q));
       return { items: rows.map(summaryOf), page: q.page, pageSize: q.pageSize, total };
+    },
+  );
+
+  r.get(
+    '/cities/:city/services/search',
+    {
+      config: { access: access.public() },
+      schema: {
+        tags: ['government'],
+        summary:
+          'Searches the catalog in Chinese (segmented) or English, typo-tolerant, with synonyms (身份证 / 居民身份证) and facet counts ' +
+          '(department, theme, lifeEvent, audience, visits); an empty query lists by relevance to the filters.',
+        params: CityParams,
+        querystring: SearchQuery,
+        response: {
+          200: z.object({
+            items: z.array(ServiceSummary.extend({ matched: z.array(z.string()), inTitle: z.boolean() })),
+            facets: z.record(z.string(), z.array(z.object({ value: z.string(), count: z.number().int() }))),
+            corrected: z
+              .string()
+              .nullable()
+              .describe('The query as searched when words of it were corrected (did you mean)'),
+            ignored: z.array(z.string()).describe('Words no service has and nothing close to'),
+            partial: z.boolean().describe('No service has every word: these have most of them'),
+            ...PageInfo,
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const city = cityOf(request);
+      const q = request.query;
+      const list = (v: string | undefined) => (v ? v.split(',').filter(Boolean) : undefined);
+      const result = await searchServices(db(), {
+        cityId: city.id,
+        query: q.q ?? '',
+        locale: requestLocale(request),
+        filters: {
+          ...(q.department ? { department: list(q.department) } : {}),
+          ...(q.theme ? { theme: list(q.theme) } : {}),
+          ...(q.lifeEvent ? { lifeEvent: list(q.lifeEvent) } : {}),
+          ...(q.audience ? { audience: [q.audience] } : {}),
+          ...(q.zeroVisit ? { visits: [q.zeroVisit === 'true' ? '0' : '1'] } : {}),
+        },
+        page: q.page,
+        pageSize: q.pageSize,
+      });
+      const codes = result.items.map((h) => h.id);
+      const { rows } = codes.length
+        ? await listServices(db(), city.id, { codes }, { limit: codes.length, offset: 0 })
+        : { rows: [] };
+      const byCode = new Map(rows.map((row) => [row.code, row]));
+      return {
+        items: result.items.flatMap((hit) => {
+          const row = byCode.get(hit.id);
+          return row ? [{ ...summaryOf(row), matched: hit.matched.terms, inTitle: hit.matched.inTitle }] : [];
+        }),
+        facets: result.facets,
+        corrected: result.corrected ?? null,
+        ignored: result.ignored,
+        partial: result.partial,
+        page: result.page,
+        pageSize: result.pageSize,
+        total: result.total,
+      };
     },
   );
 

@@ -10,8 +10,10 @@ import { uuidv7 } from 'uuidv7';
 import { BundleSpec, type Names, type ServiceAudience, ServiceSpec } from '#contracts';
 import type { Database } from '../../platform/db/schema.ts';
 import { canonicalJson } from '../../platform/json/canonical.ts';
+import { definitionFor } from './definitions.ts';
 import { checkForm, type FormProblem } from './forms.ts';
 import { type GovernmentDatabase, governmentDb, type ServicesTable } from './schema.ts';
+import { indexServices } from './search.ts';
 
 /** A theme (主题) of the catalog. */
 export interface ThemeInput {
@@ -275,6 +277,7 @@ async function saveOne(
   if (existing && existing.hash === hash) return { id: existing.id, version: existing.version, outcome: 'unchanged' };
   const version = existing ? existing.version + 1 : 1;
   const id = existing?.id ?? uuidv7();
+  await definitionFor(db, { now: () => meta.now }, cityId, spec);
   if (existing) {
     await db
       .updateTable('services')
@@ -299,6 +302,7 @@ async function saveOne(
   await db
     .insertInto('service_versions')
     .values({
+      city_id: cityId,
       service_id: id,
       version,
       spec: JSON.stringify(spec),
@@ -345,7 +349,9 @@ export async function saveService(
     .execute();
   const refs = await loadReferences(g, cityId);
   const existing = (await currentHashes(g, cityId, [spec.code])).get(spec.code) ?? null;
-  return saveOne(g, cityId, spec, refs, meta, existing);
+  const saved = await saveOne(g, cityId, spec, refs, meta, existing);
+  if (saved.outcome !== 'unchanged') await indexServices(trx, cityId, [spec]);
+  return saved;
 }
 
 /**
@@ -366,11 +372,14 @@ export async function importCatalog(
     services: { created: 0, changed: 0, unchanged: 0 },
     bundles: { created: 0, changed: 0, unchanged: 0 },
   };
+  const changed: ServiceSpec[] = [];
   for (const raw of input.services) {
     const spec = ServiceSpec.parse(raw);
     const saved = await saveOne(g, cityId, spec, refs, meta, existing.get(spec.code) ?? null);
     summary.services[saved.outcome]++;
+    if (saved.outcome !== 'unchanged') changed.push(spec);
   }
+  await indexServices(trx, cityId, changed);
   for (const raw of input.bundles) {
     const saved = await saveBundle(trx, cityId, BundleSpec.parse(raw), meta);
     summary.bundles[saved.outcome]++;
@@ -430,6 +439,7 @@ export async function saveBundle(
   await g
     .insertInto('service_bundle_versions')
     .values({
+      city_id: cityId,
       bundle_id: id,
       version,
       spec: JSON.stringify(bundle),

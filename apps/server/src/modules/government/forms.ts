@@ -21,8 +21,12 @@ function emailFormat(value: string): boolean {
   return /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/.test(value);
 }
 
-/** Compiled forms, keyed by the stored form object (one per service version held in memory). */
-const compiled = new WeakMap<object, ValidateFunction>();
+/**
+ * Compiled forms by their JSON text: every read of a service version parses a new object, and
+ * compiling costs far more than serialising. Bounded: a catalog has a few thousand forms.
+ */
+const compiled = new Map<string, ValidateFunction>();
+const MAX_COMPILED = 5000;
 
 /** A problem found in a form or in answers to it, in both languages. */
 export interface FormProblem {
@@ -33,10 +37,12 @@ export interface FormProblem {
 
 /** Compiles `form` (cached); throws Ajv's error when it is not a valid strict JSON Schema. */
 export function compileForm(form: FormSchema): ValidateFunction {
-  let validate = compiled.get(form);
+  const key = JSON.stringify(form);
+  let validate = compiled.get(key);
   if (!validate) {
     validate = ajv.compile(form);
-    compiled.set(form, validate);
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    compiled.set(key, validate);
   }
   return validate;
 }

@@ -584,12 +584,298 @@ export const errorCatalog = {
     status: 404,
     title: { 'zh-CN': '未找到“一件事”主题服务“{bundle}”', en: 'No one-go bundle "{bundle}"' },
   },
+  GOV_APPLICATION_NOT_FOUND: {
+    status: 404,
+    title: { 'zh-CN': '未找到该办件', en: 'No such application' },
+  },
+  GOV_SERVICE_OFFLINE_ONLY: {
+    status: 409,
+    title: {
+      'zh-CN': '该事项暂不支持网上申请，请到服务窗口办理',
+      en: 'This service cannot be applied for online yet; apply at a service counter',
+    },
+  },
+  GOV_APPLICATION_NOT_EDITABLE: {
+    status: 409,
+    title: {
+      'zh-CN': '办件当前状态为“{status}”，不能修改',
+      en: 'The application is "{status}" and can no longer be changed',
+    },
+  },
+  GOV_APPLICATION_INCOMPLETE: {
+    status: 400,
+    title: {
+      'zh-CN': '办件还不完整，请按 errors 中列出的问题补充后再提交',
+      en: 'The application is not complete; fix what errors lists, then submit',
+    },
+  },
+  GOV_MATERIAL_UNKNOWN: {
+    status: 400,
+    title: { 'zh-CN': '该事项没有“{material}”这项材料', en: 'The service asks for no material "{material}"' },
+  },
+  GOV_MATERIAL_HELD: {
+    status: 409,
+    title: {
+      'zh-CN': '“{material}”政府已经掌握，已自动关联，无需上传',
+      en: '"{material}" is already held by the city and attached for you; there is nothing to upload',
+    },
+  },
+  GOV_FEE_UNPAID: {
+    status: 409,
+    title: {
+      'zh-CN': '请先缴纳费用（{amount} 元）再提交',
+      en: 'Pay the fee (CNY {amount}) before submitting',
+    },
+  },
+  GOV_APPLICATION_NOT_FINISHED: {
+    status: 409,
+    title: {
+      'zh-CN': '办件办结后才能评价（当前状态：“{status}”）',
+      en: 'An application can be rated once it is finished (it is "{status}")',
+    },
+  },
+  GOV_ALREADY_RATED: {
+    status: 409,
+    title: { 'zh-CN': '您已评价过该办件', en: 'You have already rated this application' },
+  },
+  GOV_NOTHING_TO_PAY: {
+    status: 409,
+    title: { 'zh-CN': '该办件无需缴费或已缴费', en: 'There is nothing to pay for this application' },
+  },
+  GOV_NOT_RATED: {
+    status: 404,
+    title: { 'zh-CN': '该办件还没有评价', en: 'This application has not been rated yet' },
+  },
+  GOV_RECTIFICATION_NOT_FOUND: {
+    status: 404,
+    title: { 'zh-CN': '未找到该整改任务', en: 'No such rectification task' },
+  },
+  GOV_RECTIFICATION_DONE: {
+    status: 409,
+    title: { 'zh-CN': '该整改任务已办结', en: 'This rectification task is already done' },
+  },
   GOV_NOT_YOUR_DEPARTMENT: {
     status: 403,
     title: {
       'zh-CN': '该事项由其他部门负责，您只能管理本部门的事项',
       en: 'Another department owns this service; you can manage only your own department’s services',
     },
+  },
+  // Workflow engine (platform/workflow): definitions, instances, tasks.
+  WORKFLOW_DEFINITION_NOT_FOUND: {
+    status: 404,
+    title: {
+      'zh-CN': '本市没有编码为“{definition}”的流程定义',
+      en: 'This city has no workflow definition "{definition}"',
+    },
+  },
+  WORKFLOW_DEFINITION_INVALID: {
+    status: 400,
+    title: {
+      'zh-CN': '流程定义有误，请按 errors 中列出的问题修改',
+      en: 'The workflow definition is not valid; fix the problems listed in errors',
+    },
+  },
+  WORKFLOW_DEPARTMENT_UNRESOLVED: {
+    status: 400,
+    title: {
+      'zh-CN': '无法确定环节“{step}”的办理部门（{department}）',
+      en: 'The department of step "{step}" ({department}) cannot be determined',
+    },
+  },
+  WORKFLOW_DEPARTMENT_NOT_FOUND: {
+    status: 400,
+    title: { 'zh-CN': '本市没有编号为“{department}”的部门', en: 'This city has no department "{department}"' },
+  },
+  WORKFLOW_LIMITS_INVALID: {
+    status: 400,
+    title: {
+      'zh-CN': '办结时限须为非负整数个工作日，且承诺时限不超过法定时限',
+      en: 'Time limits are whole numbers of working days, and the promised limit is not above the legal one',
+    },
+  },
+  WORKFLOW_INSTANCE_NOT_FOUND: {
+    status: 404,
+    title: { 'zh-CN': '找不到该办件流程', en: 'There is no such workflow instance' },
+  },
+  WORKFLOW_TASK_NOT_FOUND: {
+    status: 404,
+    title: { 'zh-CN': '找不到该待办环节', en: 'There is no such task' },
+  },
+  WORKFLOW_ACTION_NOT_ALLOWED: {
+    status: 409,
+    title: {
+      'zh-CN': '当前状态为“{status}”，不能执行“{action}”；您现在可以执行：{allowed}',
+      en: 'The current status is "{status}": "{action}" is not possible; you can now: {allowed}',
+    },
+  },
+  WORKFLOW_NOT_YOUR_TASK: {
+    status: 403,
+    title: {
+      'zh-CN': '该环节须由承办部门中具有相应岗位角色的工作人员办理',
+      en: 'This step is for staff of the responsible department who hold the step’s role',
+    },
+  },
+  WORKFLOW_NOT_APPLICANT: {
+    status: 403,
+    title: { 'zh-CN': '只有申请人本人可以执行此操作', en: 'Only the applicant can do this' },
+  },
+  WORKFLOW_CHANGED: {
+    status: 409,
+    title: {
+      'zh-CN': '办件已被他人更新，请刷新后重试',
+      en: 'Someone else changed this case; reload it and try again',
+    },
+  },
+  WORKFLOW_REASON_REQUIRED: {
+    status: 400,
+    title: { 'zh-CN': '请填写“{action}”的理由', en: 'Give a reason to {action}' },
+  },
+  WORKFLOW_MATERIALS_REQUIRED: {
+    status: 400,
+    title: {
+      'zh-CN': '一次性告知补正须写明说明，并列出需要补正的材料（至多 {max} 项）',
+      en: 'A request for more material needs a message and the list of what is needed (at most {max} items)',
+    },
+  },
+  WORKFLOW_TEXT_TOO_LONG: {
+    status: 400,
+    title: { 'zh-CN': '{field} 最多 {max} 个字符', en: '{field} may have at most {max} characters' },
+  },
+  WORKFLOW_TRANSFER_SAME_DEPARTMENT: {
+    status: 409,
+    title: {
+      'zh-CN': '该环节已在该部门，请选择其他部门转办',
+      en: 'The task is already with that department; choose another one to transfer it to',
+    },
+  },
+  // Search (platform/search): queries, filters, indexed documents, a city's synonyms.
+  SEARCH_QUERY_TOO_LONG: {
+    status: 400,
+    title: { 'zh-CN': '搜索内容太长，最多 {max} 个字', en: 'The search text is too long: at most {max} characters' },
+  },
+  SEARCH_FACET_UNKNOWN: {
+    status: 400,
+    title: { 'zh-CN': '没有名为“{facet}”的筛选项', en: 'There is no facet "{facet}" to filter or count by' },
+  },
+  SEARCH_FILTER_TOO_MANY: {
+    status: 400,
+    title: {
+      'zh-CN': '筛选项“{facet}”最多可选 {max} 个值',
+      en: 'At most {max} values can be chosen for the facet "{facet}"',
+    },
+  },
+  SEARCH_FILTER_VALUE_INVALID: {
+    status: 400,
+    title: {
+      'zh-CN': '筛选项“{facet}”的值无效（不能为空、含控制字符或超过 {max} 个字）',
+      en: 'A value of the facet "{facet}" is not valid (empty, with control characters, or over {max} characters)',
+    },
+  },
+  SEARCH_PAGE_OUT_OF_RANGE: {
+    status: 400,
+    title: {
+      'zh-CN': '页码须为正整数、每页 1 至 {maxPageSize} 条，且只能翻看前 {maxResults} 条结果',
+      en: 'Pages are whole numbers from 1, of 1 to {maxPageSize} results, within the first {maxResults} results',
+    },
+  },
+  SEARCH_DOCUMENT_INVALID: {
+    status: 400,
+    title: {
+      'zh-CN': '待索引文档“{id}”的“{field}”无效',
+      en: 'The field "{field}" of the document "{id}" to index is not valid',
+    },
+  },
+  SEARCH_SYNONYMS_INVALID: {
+    status: 400,
+    title: {
+      'zh-CN': '同义词组须有 {min} 至 {max} 个不同的词，每个词 1 至 {chars} 个字且含文字或数字',
+      en: 'A synonym set needs {min} to {max} different terms of 1 to {chars} characters, each with a letter or digit',
+    },
+  },
+  SEARCH_SYNONYM_SETS_LIMIT: {
+    status: 409,
+    title: {
+      'zh-CN': '本市的同义词组已达上限 {max} 组，请先删除不用的词组',
+      en: 'The city already has the most synonym sets allowed ({max}); delete one first',
+    },
+  },
+  SEARCH_SYNONYM_SET_NOT_FOUND: {
+    status: 404,
+    title: { 'zh-CN': '找不到该同义词组', en: 'The synonym set was not found' },
+  },
+  // Payments (platform/payments): fees paid through a payment provider, its notifications, refunds.
+  PAYMENT_NOT_FOUND: {
+    status: 404,
+    title: { 'zh-CN': '找不到该笔支付', en: 'There is no such payment' },
+  },
+  PAYMENT_PROVIDER_UNAVAILABLE: {
+    status: 503,
+    title: {
+      'zh-CN': '尚未配置支付渠道，暂时无法缴费',
+      en: 'No payment provider is configured, so fees cannot be paid for now',
+    },
+  },
+  PAYMENT_PROVIDER_NOT_FOUND: {
+    status: 404,
+    title: { 'zh-CN': '没有启用名为“{provider}”的支付渠道', en: 'No payment provider "{provider}" is enabled' },
+  },
+  PAYMENT_PROVIDER_FAILED: {
+    status: 502,
+    title: {
+      'zh-CN': '支付渠道“{provider}”未能完成该操作，请稍后重试',
+      en: 'The payment provider "{provider}" could not complete this; try again later',
+    },
+  },
+  PAYMENT_NOTIFICATION_INVALID: {
+    status: 400,
+    title: {
+      'zh-CN': '支付结果通知的签名或内容无效，未作任何处理',
+      en: 'The payment notification has an invalid signature or content; nothing was changed',
+    },
+  },
+  PAYMENT_ALREADY_PAID: {
+    status: 409,
+    title: { 'zh-CN': '该事项已缴费，无需重复缴费', en: 'This has already been paid for' },
+  },
+  PAYMENT_OPEN_DIFFERS: {
+    status: 409,
+    title: {
+      'zh-CN': '该事项已有一笔金额或付款人不同的待支付订单，请先取消该订单',
+      en: 'There is already an open payment for this with another amount or payer; cancel it first',
+    },
+  },
+  PAYMENT_STATUS_CONFLICT: {
+    status: 409,
+    title: {
+      'zh-CN': '该笔支付当前状态为“{status}”，不能{action}',
+      en: 'The payment is {status}: it cannot be {action}',
+    },
+  },
+  PAYMENT_REFUND_REASON_REQUIRED: {
+    status: 400,
+    title: { 'zh-CN': '退款须填写原因', en: 'A refund needs a reason' },
+  },
+  // E-certificates (platform/credentials): issuing, revocation, signing keys.
+  CREDENTIAL_NOT_FOUND: {
+    status: 404,
+    title: { 'zh-CN': '未找到电子证照 {id}', en: 'E-certificate {id} was not found' },
+  },
+  CREDENTIAL_ALREADY_REVOKED: {
+    status: 409,
+    title: { 'zh-CN': '电子证照 {id} 已被撤销', en: 'E-certificate {id} has already been revoked' },
+  },
+  CREDENTIAL_ISSUE_INVALID: {
+    status: 422,
+    title: { 'zh-CN': '无法签发电子证照：{detail}', en: 'The e-certificate cannot be issued: {detail}' },
+  },
+  CREDENTIAL_KEY_NOT_FOUND: {
+    status: 404,
+    title: { 'zh-CN': '该城市没有签名密钥 {kid}', en: 'The city has no signing key {kid}' },
+  },
+  CREDENTIAL_KEY_WITHDRAWN: {
+    status: 409,
+    title: { 'zh-CN': '签名密钥 {kid} 已被撤回', en: 'Signing key {kid} has already been withdrawn' },
   },
 } as const satisfies Record<string, CatalogEntry>;
 

@@ -6,7 +6,8 @@ import { describeEachDialect } from '../../testing/db.ts';
  * Tables that are not one city's data. Adding a table here is a decision: every other table
  * belongs to a city and must say which. Plumbing: tenants, events, jobs, idempotency,
  * migrations. Identity is deployment-wide (one sign-in across the province's cities); the
- * audit log records a city per entry where there is one.
+ * audit log records a city per entry where there is one. A payment provider's books are not
+ * the city's (the development provider keeps its own in this database).
  */
 const NOT_CITY_DATA = [
   'tenants',
@@ -31,6 +32,8 @@ const NOT_CITY_DATA = [
   'oidc_payloads',
   'oidc_secrets',
   'rate_limit_counters',
+  // The development payment provider's own books, standing in for another company's system.
+  'payment_dev_orders',
 ];
 
 describeEachDialect('tenancy in the schema', (ctx) => {

@@ -66,6 +66,7 @@ CREATE TABLE services (
 CREATE INDEX services_department ON services (city_id, department_id, code);
 
 CREATE TABLE service_versions (
+  city_id      text NOT NULL REFERENCES tenants (id),
   service_id   uuid NOT NULL REFERENCES services (id),
   version      integer NOT NULL CHECK (version > 0),
   spec         jsonb NOT NULL,
@@ -93,6 +94,7 @@ CREATE TABLE service_bundles (
 );
 
 CREATE TABLE service_bundle_versions (
+  city_id      text NOT NULL REFERENCES tenants (id),
   bundle_id    uuid NOT NULL REFERENCES service_bundles (id),
   version      integer NOT NULL CHECK (version > 0),
   spec         jsonb NOT NULL,
