@@ -9,7 +9,7 @@
 import type { FastifyInstance } from 'fastify';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { demoServices } from '../../../demo/services.ts';
+import { demoBundles, demoServices } from '../../../demo/services.ts';
 import { buildApp } from './app.ts';
 import { submitReport } from './modules/governance/index.ts';
 import { credentialContext, issueCredential } from './platform/credentials/index.ts';
@@ -138,6 +138,11 @@ const matrix: Record<string, Row> = {
   'GET /api/v1/cities/:city/life-events': { expect: everyone(200) },
   'GET /api/v1/cities/:city/bundles': { expect: everyone(200) },
   'GET /api/v1/cities/:city/bundles/:code': { params: () => ({ code: 'open-a-restaurant' }), expect: everyone(200) },
+  'PUT /api/v1/cities/:city/bundles/:code': {
+    params: () => ({ code: 'open-a-restaurant' }),
+    body: () => ({ spec: demoBundles.find((b) => b.code === 'open-a-restaurant'), note: 'Matrix check' }),
+    expect: { ...admins, platformAdmin: 200 },
+  },
   'GET /api/v1/cities/:city/services/search': { query: 'q=%E6%8A%A4%E7%85%A7', expect: everyone(200) },
   // Applications: citizens start and follow their own (another's answers 404, never 403: nothing is
   // told about whether it exists); staff queues and actions for clerks and supervisors.

@@ -7,13 +7,18 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { BundleSpec } from '#contracts';
+import { audit } from '../../platform/audit/index.ts';
 import type { Database } from '../../platform/db/schema.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import { requestLocale } from '../../platform/http/problem.ts';
 import { access } from '../../platform/identity/access.ts';
-import { citizenOf } from '../../platform/identity/auth.ts';
+import { citizenOf, staffOfCity } from '../../platform/identity/auth.ts';
 import { CityParams, cityOf, cityScope } from '../../platform/tenancy/scope.ts';
 import { viewOf } from './application-routes.ts';
 import { applicantOf } from './applications.ts';
 import { createBundleDraft, findOwnBundleWithMembers, saveBundleAnswers, submitBundle } from './bundle.ts';
+import { ServiceSpecProblems, saveBundle } from './catalog.ts';
 import { ApplicationView } from './present.ts';
 
 const BundleApplicationView = z.object({
@@ -57,6 +62,73 @@ export async function bundleApplicationRoutes(app: FastifyInstance) {
   cityScope(app);
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = () => app.platform.db;
+
+  r.put(
+    '/cities/:city/bundles/:code',
+    {
+      config: { access: access.staff('platform_admin') },
+      schema: {
+        tags: ['government'],
+        summary:
+          'Creates or changes a one-go bundle: a new version when the content differs; bundle applications keep the version they were made under. ' +
+          '400 GOV_SERVICE_SPEC_INVALID lists every problem (unknown member services, an invalid shared form).',
+        params: CityParams.extend({
+          code: z
+            .string()
+            .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)
+            .max(80),
+        }),
+        body: z.object({ spec: BundleSpec, note: z.string().trim().min(1).max(500) }),
+        response: {
+          200: z.object({
+            code: z.string(),
+            version: z.number().int(),
+            outcome: z.enum(['created', 'changed', 'unchanged']),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const city = cityOf(request);
+      const staff = staffOfCity(request, city.id);
+      const { spec, note } = request.body;
+      if (spec.code !== request.params.code) {
+        throw new AppError('GOV_SERVICE_CODE_MISMATCH', { path: request.params.code, body: spec.code });
+      }
+      const zh = requestLocale(request) === 'zh-CN';
+      try {
+        const saved = await db()
+          .transaction()
+          .execute(async (trx) => {
+            const result = await saveBundle(trx, city.id, spec, {
+              note,
+              createdBy: staff.id,
+              now: app.platform.clock.now(),
+            });
+            if (result.outcome !== 'unchanged') {
+              await audit(trx, request, {
+                action: result.outcome === 'created' ? 'government.bundle.created' : 'government.bundle.changed',
+                subjectKind: 'bundle',
+                subjectId: result.id,
+                cityId: city.id,
+                details: { code: spec.code, version: result.version, note },
+              });
+            }
+            return result;
+          });
+        return { code: spec.code, version: saved.version, outcome: saved.outcome };
+      } catch (error) {
+        if (error instanceof ServiceSpecProblems) {
+          throw new AppError(
+            'GOV_SERVICE_SPEC_INVALID',
+            {},
+            { errors: error.problems.map((p) => ({ field: `body.spec.${p.field}`, message: zh ? p.zh : p.en })) },
+          );
+        }
+        throw error;
+      }
+    },
+  );
 
   r.post(
     '/cities/:city/bundles/:code/applications',

@@ -223,6 +223,37 @@ describeEachDialect(
       expect(mismatch.json().code).toBe('GOV_SERVICE_CODE_MISMATCH');
     });
 
+    it('versions a bundle; a bundle naming an unknown service is refused', async () => {
+      const bundle = structuredClone(demoBundles.find((b) => b.code === 'open-a-restaurant'));
+      if (!bundle) throw new Error('the restaurant bundle');
+      bundle.summary = { zh: `${bundle.summary.zh}（新版）`, en: `${bundle.summary.en} (new)` };
+      const put = (body: object) =>
+        app.inject({
+          method: 'PUT',
+          url: '/api/v1/cities/lingnan/bundles/open-a-restaurant',
+          headers: admin.write,
+          payload: body,
+        });
+      expect((await put({ spec: bundle, note: 'Clearer summary' })).json()).toEqual({
+        code: 'open-a-restaurant',
+        version: 2,
+        outcome: 'changed',
+      });
+      const read = (await app.inject({ url: '/api/v1/cities/lingnan/bundles/open-a-restaurant' })).json();
+      expect(read).toMatchObject({ version: 2, spec: { summary: bundle.summary } });
+      const broken = { ...bundle, services: [...bundle.services, 'no-such-service'] };
+      const refused = await put({ spec: broken, note: 'Broken' });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().errors.map((e: { field: string }) => e.field)).toContain('body.spec.services.3');
+      const clerkTry = await app.inject({
+        method: 'PUT',
+        url: '/api/v1/cities/lingnan/bundles/open-a-restaurant',
+        headers: marketAdmin.write,
+        payload: { spec: bundle, note: 'Not an admin' },
+      });
+      expect(clerkTry.statusCode).toBe(403);
+    });
+
     it('creates a new service that is then listed', async () => {
       const base = structuredClone(demoServices.find((s) => s.departmentCode === 'market-regulation'));
       if (!base) throw new Error('a market-regulation service');
