@@ -11,7 +11,6 @@ import { BundleSpec } from '#contracts';
 import { audit } from '../../platform/audit/index.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import { requestLocale } from '../../platform/http/problem.ts';
 import { access } from '../../platform/identity/access.ts';
 import { citizenOf, staffOfCity } from '../../platform/identity/auth.ts';
 import { CityParams, cityOf, cityScope } from '../../platform/tenancy/scope.ts';
@@ -20,6 +19,7 @@ import { applicantOf } from './applications.ts';
 import { createBundleDraft, findOwnBundleWithMembers, saveBundleAnswers, submitBundle } from './bundle.ts';
 import { ServiceSpecProblems, saveBundle } from './catalog.ts';
 import { ApplicationView } from './present.ts';
+import { specError } from './spec-errors.ts';
 
 const BundleApplicationView = z.object({
   id: z.string(),
@@ -95,7 +95,6 @@ export async function bundleApplicationRoutes(app: FastifyInstance) {
       if (spec.code !== request.params.code) {
         throw new AppError('GOV_SERVICE_CODE_MISMATCH', { path: request.params.code, body: spec.code });
       }
-      const zh = requestLocale(request) === 'zh-CN';
       try {
         const saved = await db()
           .transaction()
@@ -118,13 +117,7 @@ export async function bundleApplicationRoutes(app: FastifyInstance) {
           });
         return { code: spec.code, version: saved.version, outcome: saved.outcome };
       } catch (error) {
-        if (error instanceof ServiceSpecProblems) {
-          throw new AppError(
-            'GOV_SERVICE_SPEC_INVALID',
-            {},
-            { errors: error.problems.map((p) => ({ field: `body.spec.${p.field}`, message: zh ? p.zh : p.en })) },
-          );
-        }
+        if (error instanceof ServiceSpecProblems) throw specError(request, error.problems);
         throw error;
       }
     },

@@ -34,7 +34,7 @@ import { findBundle, findService } from './catalog.ts';
 import { checkAnswers, type FormProblem } from './forms.ts';
 import { loadPrefillSource, prefillAnswers } from './prefill.ts';
 import { type BundleApplicationsTable, governmentDb } from './schema.ts';
-import { attachNewlyHeld, completenessProblems, startApplication } from './submission.ts';
+import { attachNewlyHeld, completenessProblems, startApplication, submitterOf } from './submission.ts';
 
 type BundleRow = Selectable<BundleApplicationsTable>;
 
@@ -229,15 +229,7 @@ export async function submitBundle(
     const now = platform.clock.now();
     const city = await findTenant(trx, row.city_id);
     if (!city) throw new AppError('CITY_NOT_FOUND');
-    const principal = request.principal;
-    const actor =
-      principal.kind === 'citizen'
-        ? {
-            kind: 'citizen' as const,
-            id: principal.id,
-            actingFor: principal.actingFor ? { enterpriseId: principal.actingFor.enterpriseId } : null,
-          }
-        : { kind: 'system' as const };
+    const actor = submitterOf(request);
     const prefix = applicationTrackingPrefix(now, city.timeZone, 'B');
     const seq = await trx
       .selectNoFrom((eb) => eb.fn<string>('nextval', [eb.val('application_tracking_seq')]).as('n'))

@@ -5,7 +5,7 @@
  * services) change a service, which makes a new version.
  */
 
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -36,8 +36,8 @@ import {
   ServiceSpecProblems,
   saveService,
 } from './catalog.ts';
-import type { FormProblem } from './forms.ts';
 import { searchServices } from './search.ts';
+import { specError } from './spec-errors.ts';
 
 const code = z
   .string()
@@ -113,16 +113,6 @@ function summaryOf(row: Row): ServiceSummary {
     issuesCertificate: row.certificate_type,
     version: row.version,
   };
-}
-
-/** Spec problems as field errors in the request's language. */
-function specError(request: FastifyRequest, problems: FormProblem[]): AppError {
-  const zh = requestLocale(request) === 'zh-CN';
-  return new AppError(
-    'GOV_SERVICE_SPEC_INVALID',
-    {},
-    { errors: problems.map((p) => ({ field: `body.spec.${p.field}`, message: zh ? p.zh : p.en })) },
-  );
 }
 
 /** Registers the catalog routes. */

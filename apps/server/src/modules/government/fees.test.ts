@@ -7,12 +7,12 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sampleApplication } from '../../../../../demo/services.ts';
 import { buildApp } from '../../app.ts';
-import { credentialContext, issueCredential } from '../../platform/credentials/index.ts';
 import { waitFor } from '../../platform/events/testing.ts';
-import { operator } from '../../platform/identity/principal.ts';
 import { ManualClock } from '../../platform/time/clock.ts';
 import { describeEachDialect } from '../../testing/db.ts';
 import { signedInCitizen, type TestSignIn } from '../../testing/identity.ts';
+
+import { holdIdCard } from './test-support.ts';
 
 const CITY = '/api/v1/cities/lingnan';
 /** A passport: CNY 120, the resident ID card the city holds attached by reference. */
@@ -31,25 +31,7 @@ describeEachDialect(
       const db = ctx.handle().db;
       citizen = await signedInCitizen(db, app.platform.config, clock, { name: '周婷', phone: '13700137000' });
       other = await signedInCitizen(db, app.platform.config, clock, { name: '吴磊' });
-      const police = await db
-        .selectFrom('departments')
-        .select('id')
-        .where('city_id', '=', 'lingnan')
-        .where('code', '=', 'public-security')
-        .executeTakeFirstOrThrow();
-      await db.transaction().execute((trx) =>
-        issueCredential(trx, credentialContext(app.platform, operator()), {
-          cityId: 'lingnan',
-          typeCode: 'resident-id-card',
-          typeName: { zh: '居民身份证', en: 'Resident identity card' },
-          issuerDepartmentId: police.id,
-          holder: { kind: 'citizen', id: citizen.id, name: '周婷' },
-          claims: { name: '周婷' },
-          validFrom: new Date('2020-01-01T00:00:00Z'),
-          validUntil: null,
-          source: { kind: 'records', id: 'police-register' },
-        }),
-      );
+      await holdIdCard(app, citizen.id, '周婷');
     });
     afterAll(async () => {
       await app?.close();

@@ -9,14 +9,14 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../app.ts';
-import { credentialContext, issueCredential } from '../../platform/credentials/index.ts';
 import { plainJpeg } from '../../platform/files/test-support.ts';
 import { createPiiVault } from '../../platform/identity/pii.ts';
-import { operator } from '../../platform/identity/principal.ts';
 import { createSession, sessionCookieName } from '../../platform/identity/sessions.ts';
 import { ManualClock } from '../../platform/time/clock.ts';
 import { describeEachDialect } from '../../testing/db.ts';
 import { signedInCitizen, signedInStaff, type TestSignIn } from '../../testing/identity.ts';
+
+import { holdIdCard } from './test-support.ts';
 
 const CITY = '/api/v1/cities/lingnan';
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -62,25 +62,7 @@ describeEachDialect(
         .execute();
       await signInStaffAgain();
       // The city already holds the citizen's resident ID card (issued by the public security bureau).
-      const police = await db
-        .selectFrom('departments')
-        .select('id')
-        .where('city_id', '=', 'lingnan')
-        .where('code', '=', 'public-security')
-        .executeTakeFirstOrThrow();
-      await db.transaction().execute((trx) =>
-        issueCredential(trx, credentialContext(app.platform, operator()), {
-          cityId: 'lingnan',
-          typeCode: 'resident-id-card',
-          typeName: { zh: '居民身份证', en: 'Resident identity card' },
-          issuerDepartmentId: police.id,
-          holder: { kind: 'citizen', id: citizen.id, name: '张明' },
-          claims: { name: '张明', gender: 'male', birthDate: '1988-04-12' },
-          validFrom: new Date('2020-01-01T00:00:00Z'),
-          validUntil: new Date('2040-01-01T00:00:00Z'),
-          source: { kind: 'records', id: 'police-register' },
-        }),
-      );
+      await holdIdCard(app, citizen.id, '张明');
     });
     afterAll(async () => {
       await app?.close();

@@ -60,6 +60,19 @@ function applicantActor(citizenId: string, row: ApplicationRow) {
   };
 }
 
+/** Who submits, as the workflow sees them: the signed-in citizen (acting for their enterprise, if so). */
+export function submitterOf(
+  request: FastifyRequest,
+): { kind: 'citizen'; id: string; actingFor: { enterpriseId: string } | null } | { kind: 'system' } {
+  const principal = request.principal;
+  if (principal.kind !== 'citizen') return { kind: 'system' };
+  return {
+    kind: 'citizen',
+    id: principal.id,
+    actingFor: principal.actingFor ? { enterpriseId: principal.actingFor.enterpriseId } : null,
+  };
+}
+
 /** What is missing before `row` can go to staff: invalid answers, required materials without anything attached. */
 export async function completenessProblems(
   db: Kysely<Database>,
@@ -189,16 +202,7 @@ export async function submitApplication(
     if (row.fee_fen > 0 && !row.paid_at) {
       throw new AppError('GOV_FEE_UNPAID', { amount: (row.fee_fen / 100).toFixed(2) });
     }
-    const principal = request.principal;
-    const actor =
-      principal.kind === 'citizen'
-        ? {
-            kind: 'citizen' as const,
-            id: principal.id,
-            actingFor: principal.actingFor ? { enterpriseId: principal.actingFor.enterpriseId } : null,
-          }
-        : { kind: 'system' as const };
-    const updated = await startApplication(trx, platform, row, service.spec, actor);
+    const updated = await startApplication(trx, platform, row, service.spec, submitterOf(request));
     await audit(trx, request, {
       action: 'government.application.submitted',
       subjectKind: 'application',
