@@ -208,6 +208,10 @@ const matrix: Record<string, Row> = {
     body: () => ({ text: 'Matrix check', visibility: 'internal' }),
     expect: { ...staff, staffX: 404, staffY: 404, staffOutside: 404, platformAdmin: 403 },
   },
+  'GET /api/v1/cities/:city/applications/:id/credentials/:credentialId': {
+    params: () => ({ id: NO_SUCH, credentialId: NO_SUCH }),
+    expect: { ...staff, staffX: 404, staffY: 404, staffOutside: 404, platformAdmin: 404 },
+  },
   'GET /api/v1/cities/:city/applications/:id/files/:fileId': {
     params: () => ({ id: NO_SUCH, fileId: NO_SUCH }),
     expect: { ...staff, staffX: 404, staffY: 404, staffOutside: 404, platformAdmin: 404 },

@@ -254,6 +254,14 @@ describeEachDialect(
       asCompany = await actingForCompany();
       const [, food, fire] = bundle.members;
       expect([food.status, fire.status]).toEqual(['in_progress', 'in_progress']);
+      // Staff read the licence the application refers to instead of asking for a copy.
+      const referenced = await inject('GET', `${CITY}/applications/${fireId}/credentials/${licenceId}`, fireClerk);
+      expect(referenced.statusCode, referenced.body).toBe(200);
+      expect(referenced.json()).toMatchObject({ typeCode: 'business-licence', state: 'valid' });
+      expect(referenced.json().fields.companyName).toBe('岭南味道餐饮有限公司');
+      expect(
+        (await inject('GET', `${CITY}/applications/${fireId}/credentials/${licenceId}`, marketClerk)).statusCode,
+      ).toBe(404);
       // The new licence is attached to both by reference, and the company's details filled in.
       for (const member of [food, fire]) {
         const licence = member.materials.find((m: { code: string }) => m.code === 'business-licence');

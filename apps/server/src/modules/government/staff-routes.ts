@@ -11,6 +11,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { audit } from '../../platform/audit/index.ts';
+import { credentialState, openCredential } from '../../platform/credentials/index.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { readFile, sendImage } from '../../platform/files/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
@@ -355,6 +356,71 @@ export async function staffApplicationRoutes(app: FastifyInstance) {
         });
       reply.code(201);
       return { ok: true as const };
+    },
+  );
+
+  r.get(
+    '/cities/:city/applications/:id/credentials/:credentialId',
+    {
+      config: { access: access.staff('clerk', 'supervisor', 'department_admin', 'platform_admin') },
+      schema: {
+        tags: ['government'],
+        summary:
+          'A certificate the application refers to (免提交), with its fields and whether it is valid now — instead of a copy from the applicant. The read is recorded for the holder to see.',
+        params: AppParams.extend({ credentialId: z.uuid() }),
+        response: {
+          200: z.object({
+            id: z.string(),
+            typeCode: z.string(),
+            typeNameZh: z.string(),
+            typeNameEn: z.string(),
+            holderName: z.string(),
+            state: z.string().describe('valid, revoked, expired, not_yet_valid or key_withdrawn'),
+            validFrom: z.iso.datetime(),
+            validUntil: z.iso.datetime().nullable(),
+            fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+            labels: z.record(z.string(), z.object({ zh: z.string(), en: z.string() })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const staff = staffOfCity(request, cityOf(request).id);
+      const row = await applicationForStaff(db(), staff, request.params.id);
+      const attached = await governmentDb(db())
+        .selectFrom('application_materials')
+        .select('credential_id')
+        .where('application_id', '=', row.id)
+        .where('credential_id', '=', request.params.credentialId)
+        .where('removed_at', 'is', null)
+        .executeTakeFirst();
+      const credential = attached ? await openCredential(db(), app.platform.pii, request.params.credentialId) : null;
+      if (!credential) throw new AppError('CREDENTIAL_NOT_FOUND', { id: request.params.credentialId });
+      await db()
+        .transaction()
+        .execute((trx) =>
+          audit(trx, request, {
+            action: 'government.application.credential_read',
+            subjectKind: 'credential',
+            subjectId: credential.id,
+            ...(credential.holder.kind === 'citizen' ? { personId: credential.holder.id } : {}),
+            purpose: 'handling an application',
+            cityId: row.city_id,
+            details: { applicationId: row.id },
+          }),
+        );
+      return {
+        id: credential.id,
+        typeCode: credential.typeCode,
+        typeNameZh: credential.typeName.zh,
+        typeNameEn: credential.typeName.en,
+        holderName: credential.holderName,
+        state: credentialState(credential, app.platform.clock.now()),
+        validFrom: credential.validFrom.toISOString(),
+        validUntil: iso(credential.validUntil),
+        fields: credential.claims,
+        labels: credential.claimLabels,
+      };
     },
   );
 
