@@ -194,6 +194,7 @@ const matrix: Record<string, Row> = {
   'GET /api/v1/cities/:city/application-tasks': {
     expect: { ...staff, staffX: 200, staffY: 200, staffOutside: 200, platformAdmin: 403 },
   },
+  'GET /api/v1/cities/:city/application-escalations': { expect: { ...admins, platformAdmin: 200 } },
   'GET /api/v1/cities/:city/applications/:id': {
     params: () => ({ id: NO_SUCH }),
     expect: { ...staff, staffX: 404, staffY: 404, staffOutside: 404, platformAdmin: 404 },

@@ -18,6 +18,12 @@ export function definitionCode(serviceCode: string): string {
 
 /** The service's steps as a workflow definition: its own department is `service`, others by code. */
 export function definitionOf(spec: ServiceSpec) {
+  // Each stage gets an equal share of the promised limit (at least one working day), so that a
+  // step that sits too long escalates by itself before the whole promise is broken.
+  const stages = spec.workflow.steps.filter(
+    (s, i, all) => !s.parallelGroup || s.parallelGroup !== all[i - 1]?.parallelGroup,
+  ).length;
+  const limitDays = Math.max(1, Math.floor(Math.ceil(spec.promisedDays) / stages));
   return {
     code: definitionCode(spec.code),
     name: spec.name,
@@ -27,6 +33,7 @@ export function definitionOf(spec: ServiceSpec) {
       department: s.departmentCode === spec.departmentCode ? 'service' : `other:${s.departmentCode}`,
       role: s.role,
       parallelGroup: s.parallelGroup ?? null,
+      limitDays,
     })),
   };
 }

@@ -19,7 +19,7 @@ import { access } from '../../platform/identity/access.ts';
 import { staffOfCity } from '../../platform/identity/auth.ts';
 import type { StaffPrincipal } from '../../platform/identity/principal.ts';
 import { CityParams, cityOf, cityScope } from '../../platform/tenancy/scope.ts';
-import { getInstance, listTasksForStaff } from '../../platform/workflow/index.ts';
+import { getInstance, listTasks, listTasksForStaff, type TaskPage } from '../../platform/workflow/index.ts';
 import { viewOf } from './application-routes.ts';
 import { type ApplicationRow, appendLog } from './applications.ts';
 import { ApplicationView } from './present.ts';
@@ -177,6 +177,51 @@ async function staffView(app: FastifyInstance, request: FastifyRequest, staff: S
   };
 }
 
+/** A page of workflow tasks about applications, with what staff need to know of each application. */
+async function taskPage(db: Kysely<Database>, page: TaskPage) {
+  const ids = page.items.map((t) => t.subject.id);
+  const apps = ids.length
+    ? await governmentDb(db)
+        .selectFrom('applications as a')
+        .innerJoin('services as s', 's.id', 'a.service_id')
+        .select(['a.id', 'a.tracking_no', 'a.service_code', 'a.status', 'a.submitted_at', 's.name_zh', 's.name_en'])
+        .where('a.id', 'in', ids)
+        .execute()
+    : [];
+  const byId = new Map(apps.map((a) => [a.id, a]));
+  return {
+    items: page.items.flatMap((t) => {
+      const a = byId.get(t.subject.id);
+      if (!a) return [];
+      return [
+        {
+          taskId: t.id,
+          step: { code: t.step.code, nameZh: t.step.name.zh, nameEn: t.step.name.en, role: t.step.role },
+          status: t.status,
+          openedAt: t.openedAt.toISOString(),
+          dueAt: iso(t.dueAt),
+          remainingWorkingDays: t.remainingWorkingDays,
+          overdue: t.overdue,
+          paused: t.paused,
+          escalationLevel: t.escalationLevel,
+          application: {
+            id: a.id,
+            trackingNo: a.tracking_no,
+            serviceCode: a.service_code,
+            serviceNameZh: a.name_zh,
+            serviceNameEn: a.name_en,
+            status: a.status,
+            submittedAt: iso(a.submitted_at),
+          },
+        },
+      ];
+    }),
+    page: page.page,
+    pageSize: page.pageSize,
+    total: page.total,
+  };
+}
+
 /** Registers the staff routes of applications. */
 export async function staffApplicationRoutes(app: FastifyInstance) {
   cityScope(app);
@@ -194,6 +239,10 @@ export async function staffApplicationRoutes(app: FastifyInstance) {
         params: CityParams,
         querystring: z.object({
           status: z.enum(['open', 'waiting', 'approved', 'rejected', 'cancelled']).optional(),
+          escalated: z
+            .enum(['true', 'false'])
+            .optional()
+            .describe('`true`: only steps past their time limit and escalated'),
           dueWithinWorkingDays: z
             .string()
             .regex(/^\d{1,3}$/)
@@ -219,49 +268,49 @@ export async function staffApplicationRoutes(app: FastifyInstance) {
         subjectType: 'application',
         ...(q.status ? { statuses: [q.status] } : {}),
         ...(q.dueWithinWorkingDays !== undefined ? { dueWithinWorkingDays: q.dueWithinWorkingDays } : {}),
+        ...(q.escalated === 'true' ? { minEscalationLevel: 1 } : {}),
         ...(q.page ? { page: q.page } : {}),
       });
-      const ids = page.items.map((t) => t.subject.id);
-      const apps = ids.length
-        ? await governmentDb(db())
-            .selectFrom('applications as a')
-            .innerJoin('services as s', 's.id', 'a.service_id')
-            .select(['a.id', 'a.tracking_no', 'a.service_code', 'a.status', 'a.submitted_at', 's.name_zh', 's.name_en'])
-            .where('a.id', 'in', ids)
-            .execute()
-        : [];
-      const byId = new Map(apps.map((a) => [a.id, a]));
-      return {
-        items: page.items.flatMap((t) => {
-          const a = byId.get(t.subject.id);
-          if (!a) return [];
-          return [
-            {
-              taskId: t.id,
-              step: { code: t.step.code, nameZh: t.step.name.zh, nameEn: t.step.name.en, role: t.step.role },
-              status: t.status,
-              openedAt: t.openedAt.toISOString(),
-              dueAt: iso(t.dueAt),
-              remainingWorkingDays: t.remainingWorkingDays,
-              overdue: t.overdue,
-              paused: t.paused,
-              escalationLevel: t.escalationLevel,
-              application: {
-                id: a.id,
-                trackingNo: a.tracking_no,
-                serviceCode: a.service_code,
-                serviceNameZh: a.name_zh,
-                serviceNameEn: a.name_en,
-                status: a.status,
-                submittedAt: iso(a.submitted_at),
-              },
-            },
-          ];
+      return taskPage(db(), page);
+    },
+  );
+
+  r.get(
+    '/cities/:city/application-escalations',
+    {
+      config: { access: access.staff('operations_viewer', 'platform_admin') },
+      schema: {
+        tags: ['government'],
+        summary:
+          'The operations centre’s view: application steps of every department that are past their time limit and escalated, most escalated first',
+        params: CityParams,
+        querystring: z.object({
+          level: z
+            .enum(['1', '2'])
+            .default('1')
+            .describe('1: escalated to the department’s supervisors; 2: to the operations centre'),
+          page: z
+            .string()
+            .regex(/^\d{1,5}$/)
+            .transform(Number)
+            .optional()
+            .meta({ type: 'integer', minimum: 1 }),
         }),
-        page: page.page,
-        pageSize: page.pageSize,
-        total: page.total,
-      };
+        response: {
+          200: z.object({ items: z.array(TaskItem), page: z.number(), pageSize: z.number(), total: z.number() }),
+        },
+      },
+    },
+    async (request) => {
+      const city = cityOf(request);
+      staffOfCity(request, city.id);
+      const page = await listTasks(db(), app.platform.clock, {
+        cityId: city.id,
+        subjectType: 'application',
+        minEscalationLevel: Number(request.query.level),
+        ...(request.query.page ? { page: request.query.page } : {}),
+      });
+      return taskPage(db(), page);
     },
   );
 
