@@ -5,9 +5,10 @@
  *   B3  minimal Fastify + pg Pool, single-row INSERT (the baseline's B3)           req/s
  *   S1  GET /api/v1/cities/lingnan/services/search, 50 connections, closed loop    req/s, p50/p99   PostgreSQL
  *   S2  the same at half of S1's rate, evenly paced (open loop)                    p99              PostgreSQL
- *   S3  the same searches as S1 with the answer cache off (every one runs SQL)     req/s, p50/p99   PostgreSQL
+ *   S3  the same searches as S1 with nothing from memory (every one runs the statement) req/s, p50/p99 PostgreSQL
  *   S4  S1 on embedded PGlite                                                      req/s, p50/p99   PGlite
  *   S5  S1's searches through this script's route, answer cache on (search alone)  req/s, p50/p99   PostgreSQL
+ *   S6  S1 right after a change to the catalog (every answer dropped), no warm-up  req/s, p50/p99   PostgreSQL
  *
  * Goal: S1's p99 ≤ 20 ms (issue 5: catalog search p99 at 50 connections over 2,500 services).
  *
@@ -16,9 +17,10 @@
  * The searches: what people type (colloquial and official Chinese, English, typos, and the
  * empty query that lists the catalog), 40 % of them with one or two facet filters, 10 % asking
  * for the second page; how often each distinct request comes follows Zipf's law (s = 1), as
- * query logs do. S1, S2 and S4 go through the government module's route (search, then the
- * services' rows); S3 goes through a route of this script that calls platform/search's
- * `searchDocuments` with `cache: false`, so that every request runs the search statement.
+ * query logs do. S1, S2, S4 and S6 go through the government module's route (the search, whose
+ * hits carry the services' summaries); S3 goes through a route of this script that calls
+ * platform/search's `searchDocuments` with `cache: false, inMemory: false`, so that every request
+ * runs the search statement.
  * See "Catalog search" in docs/BENCHMARKS.md.
  */
 import { execFileSync } from 'node:child_process';
@@ -39,6 +41,7 @@ import { access } from '../apps/server/src/platform/identity/access.ts';
 import {
   answerCacheCounts,
   defineCollection,
+  type SearchOptions,
   type SearchRequest,
   searchDocuments,
 } from '../apps/server/src/platform/search/index.ts';
@@ -51,6 +54,7 @@ import {
   createBenchTable,
   createScratchDatabase,
   type LoadResult,
+  type LoadSpec,
   MINIMAL_POOL_SIZE,
   measure,
   minimalFastify,
@@ -65,7 +69,7 @@ import { describeMachine, formatCount, formatRatio, markdownTable, writeSection 
 const CITY = 'lingnan';
 const SERVICES = 2_500;
 const SEARCH_PATH = `/api/v1/cities/${CITY}/services/search`;
-/** The routes of this script for S3 and S5: the search alone (no services' rows), answer cache off and on. */
+/** The routes of this script for S3 and S5: the search alone (no route around it), nothing from memory and all of it. */
 const UNCACHED_PATH = '/bench/search-uncached';
 const CACHED_PATH = '/bench/search-cached';
 /** The collection the government module indexes services into (modules/government/search.ts). */
@@ -304,15 +308,15 @@ async function oneCity(databaseUrl: string | undefined, cleanups: Cleanups, kind
   cleanups.add(`remove ${dataDir}`, () => rm(dataDir, { recursive: true, force: true }));
   log(`OneCity on ${kind}: buildApp (opens and migrates the database), seedDemo`);
   const app = await buildApp(oneCityConfig(dataDir, databaseUrl));
-  for (const [path, cache] of [
-    [UNCACHED_PATH, false],
-    [CACHED_PATH, true],
+  for (const [path, options] of [
+    [UNCACHED_PATH, STATEMENT],
+    [CACHED_PATH, {}],
   ] as const) {
     app.get(path, { config: { access: access.public() } }, async (request) =>
       searchDocuments(
         app.platform.db,
         searchRequestOf(request.query as Record<string, string>, requestLocale(request)),
-        { cache },
+        options,
       ),
     );
   }
@@ -346,7 +350,13 @@ async function oneCity(databaseUrl: string | undefined, cleanups: Cleanups, kind
     if (indexed < SERVICES) throw new Error(`only ${indexed} services are in the search index, not ${SERVICES}`);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const version = await sql<{ server_version: string }>`SHOW server_version`.execute(app.platform.db);
-    return { app, url: urlOf(app.server), serverVersion: version.rows[0]?.server_version ?? 'unknown', indexed };
+    return {
+      app,
+      url: urlOf(app.server),
+      serverVersion: version.rows[0]?.server_version ?? 'unknown',
+      indexed,
+      catalog,
+    };
   } catch (error) {
     await app.close();
     throw error;
@@ -366,8 +376,14 @@ async function probe(app: FastifyInstance, requests: readonly SearchParams[]): P
   return withResults / Math.min(200, requests.length);
 }
 
-/** Median and 99th percentile of `ALONE` uncached searches run one at a time on an idle server. */
-async function searchAlone(app: FastifyInstance, requests: readonly SearchParams[]) {
+/** Searches that run the search statement every time: no answer, hit set or browse table from memory. */
+const STATEMENT: SearchOptions = { cache: false, inMemory: false };
+
+/**
+ * Median and 99th percentile of `ALONE` searches without the answer cache run one at a time on an
+ * idle server: the statement every time, or (`inMemory`) from the hit sets of the queries asked.
+ */
+async function searchAlone(app: FastifyInstance, requests: readonly SearchParams[], inMemory: boolean) {
   const times: number[] = [];
   for (let i = 0; i < ALONE; i++) {
     const r = requests[i % requests.length] as SearchParams;
@@ -375,7 +391,7 @@ async function searchAlone(app: FastifyInstance, requests: readonly SearchParams
     await searchDocuments(
       app.platform.db,
       searchRequestOf(Object.fromEntries(new URLSearchParams(pathOf('', r).slice(1))), 'zh-CN'),
-      { cache: false },
+      inMemory ? { cache: false } : STATEMENT,
     );
     times.push(performance.now() - began);
   }
@@ -384,19 +400,60 @@ async function searchAlone(app: FastifyInstance, requests: readonly SearchParams
   return { p50: at(0.5), p99: at(0.99) };
 }
 
-/** Runs a measured load and counts the answers served from memory meanwhile. */
-async function counted(
-  label: string,
-  spec: Parameters<typeof measure>[1],
-  options: Options,
-): Promise<{ result: LoadResult; hitRate: number }> {
-  const before = answerCacheCounts();
-  const result = await measure(label, spec, options, log);
+/** One search at a time on the idle server: running the statement, and in memory. */
+interface Alone {
+  statement: { p50: number; p99: number };
+  inMemory: { p50: number; p99: number };
+}
+
+/** What the answer cache did during a measured run, and what it keeps at its end. */
+interface CacheUse {
+  hitRate: number;
+  kept: number;
+  megabytes: number;
+}
+
+/** The answer cache's use from `before` until now. */
+function cacheUseSince(before: ReturnType<typeof answerCacheCounts>): CacheUse {
   const after = answerCacheCounts();
   const hits = after.hits - before.hits;
   const misses = after.misses - before.misses;
-  return { result, hitRate: hits + misses > 0 ? hits / (hits + misses) : 0 };
+  return {
+    hitRate: hits + misses > 0 ? hits / (hits + misses) : 0,
+    kept: after.kept,
+    megabytes: after.bytes / 2 ** 20,
+  };
 }
+
+/**
+ * Runs a load after a warm-up (none with `cold`) and counts the answers served from memory during
+ * the measured part.
+ */
+async function counted(
+  label: string,
+  spec: Omit<LoadSpec, 'durationSeconds' | 'connections'>,
+  options: Options,
+  cold = false,
+): Promise<{ result: LoadResult } & CacheUse> {
+  const base = { ...spec, connections: options.connections };
+  if (!cold) {
+    log(`${label}: warm-up ${options.warmupSeconds} s`);
+    await runLoad({ ...base, durationSeconds: options.warmupSeconds });
+  }
+  log(`${label}: ${options.durationSeconds} s × ${options.connections} conn`);
+  const before = answerCacheCounts();
+  const result = await runLoad({ ...base, durationSeconds: options.durationSeconds });
+  const use = cacheUseSince(before);
+  log(
+    `${label}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; ` +
+      `${pct(use.hitRate)} from memory, ${formatCount(use.kept)} answers kept (${use.megabytes.toFixed(0)} MB)`,
+  );
+  return { result, ...use };
+}
+
+/** The note on the answer cache of a row. */
+const cacheNote = (use: CacheUse) =>
+  `${pct(use.hitRate)} answered from the search's memory (${formatCount(use.kept)} answers kept, about ${use.megabytes.toFixed(0)} MB)`;
 
 const pct = (x: number) => `${Math.round(100 * x)} %`;
 const ms = (x: number) => x.toFixed(1);
@@ -407,12 +464,18 @@ async function benchOneCity(
   requests: readonly SearchParams[],
   options: Options,
   cleanups: Cleanups,
-): Promise<{ rows: Row[]; serverVersion: string; alone: { p50: number; p99: number }; answered: number }> {
-  const { app, url, serverVersion } = await oneCity(databaseUrl, cleanups, kind);
+): Promise<{ rows: Row[]; serverVersion: string; alone: Alone; answered: number }> {
+  const { app, url, serverVersion, catalog } = await oneCity(databaseUrl, cleanups, kind);
   try {
     const answered = await probe(app, requests);
-    const alone = await searchAlone(app, requests);
-    log(`${kind}: one search alone (no cache, idle server): p50 ${ms(alone.p50)} ms, p99 ${ms(alone.p99)} ms`);
+    const alone = {
+      statement: await searchAlone(app, requests, false),
+      inMemory: await searchAlone(app, requests, true),
+    };
+    log(
+      `${kind}: one search alone (idle server): the statement p50 ${ms(alone.statement.p50)} ms, p99 ${ms(alone.statement.p99)} ms; ` +
+        `in memory p50 ${ms(alone.inMemory.p50)} ms, p99 ${ms(alone.inMemory.p99)} ms`,
+    );
     const paths = zipfPaths(requests, SEARCH_PATH);
     const rows: Row[] = [];
     const s1 = await counted(`S ${kind}`, { url, paths }, options);
@@ -422,7 +485,11 @@ async function benchOneCity(
       name: 'catalog search through the government route, as fast as it answers',
       database: kind,
       result: s1.result,
-      notes: [`${zipf}; ${pct(s1.hitRate)} answered from the search's memory`],
+      notes: [
+        `${zipf}; ${cacheNote(s1)}` +
+          // One process runs both servers: the PostgreSQL server's answers are kept until pushed out.
+          (kind === 'PGlite' ? ', the PostgreSQL server’s answers still among them' : ''),
+      ],
     });
     if (kind === 'PostgreSQL') {
       const half = Math.max(1, Math.floor(s1.result.requestsPerSecond / 2));
@@ -451,18 +518,44 @@ async function benchOneCity(
       const s3 = await counted('S3 uncached', { url, paths: zipfPaths(requests, UNCACHED_PATH) }, options);
       rows.push({
         id: 'S3',
-        name: 'the same searches with the answer cache off (`searchDocuments`, `cache: false`)',
+        name: 'the same searches with nothing from memory (`searchDocuments`, `cache: false, inMemory: false`)',
         database: kind,
         result: s3.result,
-        notes: ['every request runs the search statement; the route of this script, without the services’ rows'],
+        notes: ['every request runs the search statement; the route of this script'],
       });
       const s5 = await counted('S5 search alone', { url, paths: zipfPaths(requests, CACHED_PATH) }, options);
       rows.push({
         id: 'S5',
-        name: 'S1’s searches alone (`searchDocuments` with its cache, no services’ rows)',
+        name: 'S1’s searches alone (`searchDocuments` with its cache, no route around it)',
         database: kind,
         result: s5.result,
-        notes: [`the route of this script; ${pct(s5.hitRate)} answered from the search's memory`],
+        notes: [`the route of this script, answers serialised by Fastify each time; ${cacheNote(s5)}`],
+      });
+      // A change to one service drops every answer of the city: S6 measures the load from then on.
+      const first = catalog[0] as (typeof catalog)[number];
+      await app.platform.db.transaction().execute((trx) =>
+        importCatalog(
+          trx,
+          CITY,
+          {
+            themes: demoServiceThemes,
+            lifeEvents: demoLifeEvents,
+            certificateTypes: demoCertificateTypes,
+            services: [
+              { ...first, summary: { zh: `${first.summary.zh}（已更新）`, en: `${first.summary.en} (updated)` } },
+            ],
+            bundles: [],
+          },
+          { note: 'Search benchmark: a change', createdBy: null, now: new Date() },
+        ),
+      );
+      const s6 = await counted('S6 after a change', { url, paths }, options, true);
+      rows.push({
+        id: 'S6',
+        name: 'S1 from the moment a service changes (every answer of the city dropped), no warm-up',
+        database: kind,
+        result: s6.result,
+        notes: [cacheNote(s6)],
       });
     }
     return { rows, serverVersion, alone, answered };
@@ -515,7 +608,7 @@ function render(
   rows: Row[],
   options: Options,
   versions: { postgres: string; pglite: string },
-  alone: { postgres: { p50: number; p99: number }; pglite: { p50: number; p99: number } },
+  alone: { postgres: Alone; pglite: Alone },
   answered: number,
   distinct: number,
   loadAtStart: number,
@@ -553,6 +646,13 @@ function render(
       ],
       ['S2 p99', `${find('S2')?.p99Ms ?? 'n/a'} ms`, '—', '', 'search latency at half of the maximum rate'],
       [
+        'S6 p99',
+        `${find('S6')?.p99Ms ?? 'n/a'} ms`,
+        '—',
+        '',
+        `S1's load from the moment a service changes (no answer in memory), over ${options.durationSeconds} s`,
+      ],
+      [
         'S1/B3',
         formatRatio(ratio(find('S1')?.requestsPerSecond, find('B3')?.requestsPerSecond)),
         '—',
@@ -571,7 +671,7 @@ function render(
         formatRatio(ratio(find('S5')?.requestsPerSecond, find('S1')?.requestsPerSecond)),
         '—',
         '',
-        'the search alone vs the government route (search, then the services’ rows)',
+        'the search alone (its answer serialised every time) vs the government route (answers kept as bytes)',
       ],
       [
         'S4/S1',
@@ -598,9 +698,11 @@ function render(
     '',
     goals,
     '',
-    `One search alone (\`searchDocuments\` without the cache, one at a time on the idle server, ${ALONE} searches of the mix): ` +
-      `PostgreSQL p50 ${ms(alone.postgres.p50)} ms, p99 ${ms(alone.postgres.p99)} ms; ` +
-      `PGlite p50 ${ms(alone.pglite.p50)} ms, p99 ${ms(alone.pglite.p99)} ms. ` +
+    `One search alone (\`searchDocuments\` without the answer cache, one at a time on the idle server, ${ALONE} searches of the mix), ` +
+      `running the statement: PostgreSQL p50 ${ms(alone.postgres.statement.p50)} ms, p99 ${ms(alone.postgres.statement.p99)} ms; ` +
+      `PGlite p50 ${ms(alone.pglite.statement.p50)} ms, p99 ${ms(alone.pglite.statement.p99)} ms. ` +
+      `In memory (the hit sets of queries asked before): PostgreSQL p50 ${ms(alone.postgres.inMemory.p50)} ms, ` +
+      `p99 ${ms(alone.postgres.inMemory.p99)} ms; PGlite p50 ${ms(alone.pglite.inMemory.p50)} ms, p99 ${ms(alone.pglite.inMemory.p99)} ms. ` +
       `${pct(answered)} of a sample of the ${formatCount(distinct)} distinct requests find at least one service.`,
   ].join('\n');
 }

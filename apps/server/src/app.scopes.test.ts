@@ -144,6 +144,21 @@ const matrix: Record<string, Row> = {
     expect: { ...admins, platformAdmin: 200 },
   },
   'GET /api/v1/cities/:city/services/search': { query: 'q=%E6%8A%A4%E7%85%A7', expect: everyone(200) },
+  // The city's own search synonyms: platform administrators of the city only.
+  'GET /api/v1/cities/:city/search/synonyms': { expect: { ...admins, platformAdmin: 200 } },
+  'POST /api/v1/cities/:city/search/synonyms': {
+    body: () => ({ terms: ['粤省事', '社会保障卡'] }),
+    expect: { ...admins, platformAdmin: 201 },
+  },
+  'PUT /api/v1/cities/:city/search/synonyms/:id': {
+    params: () => ({ id: NO_SUCH }),
+    body: () => ({ terms: ['粤省事', '社会保障卡'] }),
+    expect: { ...admins, platformAdmin: 404 },
+  },
+  'DELETE /api/v1/cities/:city/search/synonyms/:id': {
+    params: () => ({ id: NO_SUCH }),
+    expect: { ...admins, platformAdmin: 404 },
+  },
   // Applications: citizens start and follow their own (another's answers 404, never 403: nothing is
   // told about whether it exists); staff queues and actions for clerks and supervisors.
   'POST /api/v1/cities/:city/services/:code/applications': {

@@ -28,6 +28,7 @@ import { metricsPlugin } from './platform/http/metrics.ts';
 import { frameworkProblem, installProblemHandlers, requestLocale } from './platform/http/problem.ts';
 import { securityHeaders } from './platform/http/security-headers.ts';
 import { zodValidatorCompiler } from './platform/http/validation.ts';
+import { webAppServer } from './platform/http/web-app.ts';
 import { authPlugin } from './platform/identity/auth.ts';
 import { oidcProvider } from './platform/identity/oidc/mount.ts';
 import { createPiiVault, type PiiVault } from './platform/identity/pii.ts';
@@ -36,6 +37,7 @@ import { createJobSystem, type JobSystem } from './platform/jobs/index.ts';
 import { registerMaintenance, scheduleMaintenance } from './platform/maintenance.ts';
 import { orgRoutes } from './platform/org/routes.ts';
 import { paymentRoutes } from './platform/payments/index.ts';
+import { reindex } from './platform/search/index.ts';
 import { tenancyRoutes } from './platform/tenancy/routes.ts';
 import { type Clock, systemClock } from './platform/time/clock.ts';
 import { registerWorkflowJobs } from './platform/workflow/index.ts';
@@ -171,6 +173,14 @@ async function assemble(
     async startBackground() {
       if (backgroundStarted) return;
       backgroundStarted = true;
+      // Search documents analysed by an older analyser or vocabulary (an upgrade) are rebuilt;
+      // until then searches use them as they are.
+      await reindex(database.db).then(
+        ({ reindexed }) => {
+          if (reindexed > 0) logger.info({ reindexed }, 'search documents reindexed');
+        },
+        (error: unknown) => logger.error({ err: error }, 'search reindex failed'),
+      );
       await events.start();
       await scheduleMaintenance(jobs, database.db, clock);
       await scheduleDigest(app.platform, database.db);
@@ -193,7 +203,7 @@ async function assemble(
     if (ownsDatabase) await database.close();
   });
 
-  installProblemHandlers(app);
+  installProblemHandlers(app, webAppServer()); // the web app's build at /, only where no route answers
   await app.register(securityHeaders, { hsts: config.http.publicUrl.startsWith('https://') });
 
   await app.register(swagger, {

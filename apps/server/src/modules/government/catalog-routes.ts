@@ -5,7 +5,7 @@
  * services) change a service, which makes a new version.
  */
 
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -23,6 +23,7 @@ import { limitOffset, PageInfo, pageQuery } from '../../platform/http/paging.ts'
 import { requestLocale } from '../../platform/http/problem.ts';
 import { access } from '../../platform/identity/access.ts';
 import { staffOfCity } from '../../platform/identity/auth.ts';
+import type { SearchResult } from '../../platform/search/index.ts';
 import { CityParams, cityOf, cityScope } from '../../platform/tenancy/scope.ts';
 import {
   findBundle,
@@ -36,7 +37,7 @@ import {
   ServiceSpecProblems,
   saveService,
 } from './catalog.ts';
-import { searchServices } from './search.ts';
+import { searchServices, serviceSummary } from './search.ts';
 import { specError } from './spec-errors.ts';
 
 const code = z
@@ -77,6 +78,18 @@ const SearchQuery = z.object({
   ...pageQuery(50, 10),
 });
 
+/** `GET /cities/{city}/services/search`: services found, in rank order, with facet counts. */
+export const ServiceSearchResponse = z.object({
+  items: z.array(ServiceSummary.extend({ matched: z.array(z.string()), inTitle: z.boolean() })),
+  facets: z.record(z.string(), z.array(z.object({ value: z.string(), count: z.number().int() }))),
+  corrected: z.string().nullable().describe('The query as searched when words of it were corrected (did you mean)'),
+  ignored: z.array(z.string()).describe('Words no service has and nothing close to'),
+  partial: z.boolean().describe('No service has every word: these have most of them'),
+  ...PageInfo,
+});
+/** The search route's answer. */
+export type ServiceSearchResponse = z.infer<typeof ServiceSearchResponse>;
+
 const VersionQuery = z.object({
   version: z
     .string()
@@ -91,29 +104,6 @@ const SaveBody = z.object({
   spec: ServiceSpec,
   note: z.string().trim().min(1).max(500).describe('What changed and why (kept with the version)'),
 });
-
-type Row = Awaited<ReturnType<typeof listServices>>['rows'][number];
-
-function summaryOf(row: Row): ServiceSummary {
-  return {
-    code: row.code,
-    nameZh: row.name_zh,
-    nameEn: row.name_en,
-    summaryZh: row.summary_zh,
-    summaryEn: row.summary_en,
-    department: { code: row.department_code, nameZh: row.department_name_zh, nameEn: row.department_name_en },
-    audience: row.audience,
-    themes: row.themes,
-    lifeEvents: row.life_events,
-    visits: row.visits,
-    online: row.online,
-    legalDays: row.legal_days,
-    promisedDays: row.promised_days,
-    feeFen: row.fee_fen,
-    issuesCertificate: row.certificate_type,
-    version: row.version,
-  };
-}
 
 /** Registers the catalog routes. */
 export async function catalogRoutes(app: FastifyInstance) {
@@ -143,10 +133,16 @@ export async function catalogRoutes(app: FastifyInstance) {
         ...(q.zeroVisit ? { zeroVisit: q.zeroVisit === 'true' } : {}),
       };
       const { rows, total } = await listServices(db(), cityOf(request).id, filter, limitOffset(q));
-      return { items: rows.map(summaryOf), page: q.page, pageSize: q.pageSize, total };
+      return { items: rows.map(serviceSummary), page: q.page, pageSize: q.pageSize, total };
     },
   );
 
+  /**
+   * The search's answer as the route sends it, serialised once per answer: the search shares its
+   * answers (frozen) while they hold, and a repeated request costs neither a query nor a
+   * serialisation. Entries go when the search drops the answer.
+   */
+  const searchBodies = new WeakMap<SearchResult, Buffer>();
   r.get(
     '/cities/:city/services/search',
     {
@@ -158,22 +154,10 @@ export async function catalogRoutes(app: FastifyInstance) {
           '(department, theme, lifeEvent, audience, visits); an empty query lists by relevance to the filters.',
         params: CityParams,
         querystring: SearchQuery,
-        response: {
-          200: z.object({
-            items: z.array(ServiceSummary.extend({ matched: z.array(z.string()), inTitle: z.boolean() })),
-            facets: z.record(z.string(), z.array(z.object({ value: z.string(), count: z.number().int() }))),
-            corrected: z
-              .string()
-              .nullable()
-              .describe('The query as searched when words of it were corrected (did you mean)'),
-            ignored: z.array(z.string()).describe('Words no service has and nothing close to'),
-            partial: z.boolean().describe('No service has every word: these have most of them'),
-            ...PageInfo,
-          }),
-        },
+        response: { 200: ServiceSearchResponse },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const city = cityOf(request);
       const q = request.query;
       const list = (v: string | undefined) => (v ? v.split(',').filter(Boolean) : undefined);
@@ -191,24 +175,41 @@ export async function catalogRoutes(app: FastifyInstance) {
         page: q.page,
         pageSize: q.pageSize,
       });
-      const codes = result.items.map((h) => h.id);
-      const { rows } = codes.length
-        ? await listServices(db(), city.id, { codes }, { limit: codes.length, offset: 0 })
-        : { rows: [] };
-      const byCode = new Map(rows.map((row) => [row.code, row]));
-      return {
-        items: result.items.flatMap((hit) => {
-          const row = byCode.get(hit.id);
-          return row ? [{ ...summaryOf(row), matched: hit.matched.terms, inTitle: hit.matched.inTitle }] : [];
-        }),
-        facets: result.facets,
-        corrected: result.corrected ?? null,
-        ignored: result.ignored,
-        partial: result.partial,
-        page: result.page,
-        pageSize: result.pageSize,
-        total: result.total,
-      };
+      let body = searchBodies.get(result);
+      if (!body) {
+        // Each hit carries its summary (written with the version it indexes); hits indexed before
+        // summaries were stored, or with one of an older shape, are read from the services.
+        const summaries = new Map<string, ServiceSummary>();
+        for (const hit of result.items) {
+          const parsed = hit.payload === undefined ? null : ServiceSummary.safeParse(hit.payload);
+          if (parsed?.success) summaries.set(hit.id, parsed.data);
+        }
+        const missing = result.items.map((h) => h.id).filter((id) => !summaries.has(id));
+        if (missing.length > 0) {
+          const { rows } = await listServices(db(), city.id, { codes: missing }, { limit: missing.length, offset: 0 });
+          for (const row of rows) summaries.set(row.code, serviceSummary(row));
+        }
+        const answer: ServiceSearchResponse = {
+          items: result.items.flatMap((hit) => {
+            const summary = summaries.get(hit.id);
+            return summary ? [{ ...summary, matched: hit.matched.terms, inTitle: hit.matched.inTitle }] : [];
+          }),
+          facets: result.facets,
+          corrected: result.corrected ?? null,
+          ignored: result.ignored,
+          partial: result.partial,
+          page: result.page,
+          pageSize: result.pageSize,
+          total: result.total,
+        };
+        // Its own memory, exactly as long as the JSON: kept for long, a slice of Node's shared
+        // buffer pool would hold the whole pool slab.
+        const bytes = new TextEncoder().encode(JSON.stringify(answer));
+        body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        if (missing.length === 0) searchBodies.set(result, body);
+      }
+      // Already the response schema's JSON: sent as bytes, past the schema's serialiser.
+      return (reply as FastifyReply).type('application/json; charset=utf-8').send(body);
     },
   );
 
@@ -233,7 +234,7 @@ export async function catalogRoutes(app: FastifyInstance) {
       }
       const { row, spec, version, department } = found;
       return {
-        ...summaryOf({
+        ...serviceSummary({
           ...row,
           department_code: department.code,
           department_name_zh: department.nameZh,

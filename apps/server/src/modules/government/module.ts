@@ -9,6 +9,7 @@ import { bundleApplicationRoutes, myBundleApplicationRoutes } from './bundle-rou
 import { catalogRoutes } from './catalog-routes.ts';
 import { followPayments } from './fees.ts';
 import { myRatingRoutes, ratingRoutes } from './rating-routes.ts';
+import { searchSynonymRoutes } from './search-routes.ts';
 import { staffApplicationRoutes } from './staff-routes.ts';
 
 /** Registers the digital-government module. */
@@ -22,4 +23,5 @@ export async function governmentRoutes(app: FastifyInstance) {
   await app.register(myApplicationRoutes);
   await app.register(myBundleApplicationRoutes);
   await app.register(myRatingRoutes);
+  await app.register(searchSynonymRoutes);
 }

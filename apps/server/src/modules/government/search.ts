@@ -2,11 +2,14 @@
  * The catalog in the platform's search index: each service version in force becomes one
  * document — its names as the title; department, themes, life events and the certificate it
  * issues as keywords; summary, materials and eligibility as the body — with facets for
- * department, theme, life event, audience and visits needed.
+ * department, theme, life event, audience and visits needed, and as its payload the summary a
+ * result list shows, so that a search answered from memory needs no query for the services.
+ * The summary is written in the transaction that saves the version, so it is never older than
+ * the document it belongs to.
  */
 
 import type { Kysely } from 'kysely';
-import type { ServiceSpec } from '#contracts';
+import type { ServiceSpec, ServiceSummary } from '#contracts';
 import type { Locale } from '../../config.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import {
@@ -55,8 +58,91 @@ async function vocabulary(db: Kysely<Database>, cityId: string): Promise<Vocabul
   };
 }
 
-/** The search document of a service version. */
-export function serviceDocument(spec: ServiceSpec, vocab: Vocabulary): SearchDocument {
+/** A service row with its department's names, as the catalog's lists read it. */
+export interface ServiceSummaryRow {
+  code: string;
+  name_zh: string;
+  name_en: string;
+  summary_zh: string;
+  summary_en: string;
+  department_code: string;
+  department_name_zh: string;
+  department_name_en: string;
+  audience: ServiceSummary['audience'];
+  themes: string[];
+  life_events: string[];
+  visits: number;
+  online: boolean;
+  legal_days: number;
+  promised_days: number;
+  fee_fen: number;
+  certificate_type: string | null;
+  version: number;
+}
+
+/** What a list of services shows of one (the catalog's list and its search). */
+export function serviceSummary(row: ServiceSummaryRow): ServiceSummary {
+  return {
+    code: row.code,
+    nameZh: row.name_zh,
+    nameEn: row.name_en,
+    summaryZh: row.summary_zh,
+    summaryEn: row.summary_en,
+    department: { code: row.department_code, nameZh: row.department_name_zh, nameEn: row.department_name_en },
+    audience: row.audience,
+    themes: row.themes,
+    lifeEvents: row.life_events,
+    visits: row.visits,
+    online: row.online,
+    legalDays: row.legal_days,
+    promisedDays: row.promised_days,
+    feeFen: row.fee_fen,
+    issuesCertificate: row.certificate_type,
+    version: row.version,
+  };
+}
+
+/** Summaries of the city's enabled services among `codes`, as saved in `db` (the caller's transaction). */
+async function summaries(db: Kysely<Database>, cityId: string, codes: readonly string[]) {
+  const found = new Map<string, ServiceSummary>();
+  for (let i = 0; i < codes.length; i += 1000) {
+    const rows = await governmentDb(db)
+      .selectFrom('services as s')
+      .innerJoin('departments as d', 'd.id', 's.department_id')
+      .select([
+        's.code',
+        's.name_zh',
+        's.name_en',
+        's.summary_zh',
+        's.summary_en',
+        'd.code as department_code',
+        'd.name_zh as department_name_zh',
+        'd.name_en as department_name_en',
+        's.audience',
+        's.themes',
+        's.life_events',
+        's.visits',
+        's.online',
+        's.legal_days',
+        's.promised_days',
+        's.fee_fen',
+        's.certificate_type',
+        's.version',
+      ])
+      .where('s.city_id', '=', cityId)
+      .where('s.enabled', '=', true)
+      .where('s.code', 'in', codes.slice(i, i + 1000))
+      .execute();
+    for (const row of rows) found.set(row.code, serviceSummary(row));
+  }
+  return found;
+}
+
+/**
+ * The search document of a service version; `summary` (what a result list shows of it) is its
+ * payload.
+ */
+export function serviceDocument(spec: ServiceSpec, vocab: Vocabulary, summary?: ServiceSummary): SearchDocument {
   const both = (n: { zh: string; en: string } | undefined) => (n ? [n.zh, n.en] : []);
   const keywords = [
     ...both(vocab.departments.get(spec.departmentCode)),
@@ -82,22 +168,33 @@ export function serviceDocument(spec: ServiceSpec, vocab: Vocabulary): SearchDoc
     },
     // Variants of a service (a district's window) come after the service itself.
     boost: spec.variantOf ? 0 : 0.5,
+    ...(summary ? { payload: summary } : {}),
   };
 }
 
-/** Puts services of the city into the index (their versions in force). */
+/**
+ * Puts services of the city into the index (their versions in force, saved in `db`: call it in
+ * the transaction that saves them, after saving).
+ */
 export async function indexServices(
   db: Kysely<Database>,
   cityId: string,
   specs: readonly ServiceSpec[],
 ): Promise<void> {
   if (specs.length === 0) return;
-  const vocab = await vocabulary(db, cityId);
+  const [vocab, summaryOf] = await Promise.all([
+    vocabulary(db, cityId),
+    summaries(
+      db,
+      cityId,
+      specs.map((s) => s.code),
+    ),
+  ]);
   await indexDocuments(
     db,
     cityId,
     serviceCollection,
-    specs.map((s) => serviceDocument(s, vocab)),
+    specs.map((s) => serviceDocument(s, vocab, summaryOf.get(s.code))),
   );
 }
 

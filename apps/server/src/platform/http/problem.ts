@@ -142,8 +142,11 @@ export function frameworkProblem(error: FastifyError, request: FastifyRequest, r
   return sendProblem(request, reply, new AppError(code));
 }
 
-/** Installs the error and not-found handlers on `app`. */
-export function installProblemHandlers(app: FastifyInstance) {
+/** What may answer a request no route took before it becomes a 404 (the web app); null passes. */
+export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | null>;
+
+/** Installs the error and not-found handlers on `app`; `fallback` gets the first try at a would-be 404. */
+export function installProblemHandlers(app: FastifyInstance, fallback?: NotFoundFallback) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const appError = toAppError(error, request);
     if (appError.status >= 500) {
@@ -153,7 +156,9 @@ export function installProblemHandlers(app: FastifyInstance) {
     }
     return sendProblem(request, reply, appError);
   });
-  app.setNotFoundHandler((request, reply) => {
+  app.setNotFoundHandler(async (request, reply) => {
+    const answered = fallback ? await fallback(request, reply) : null;
+    if (answered) return answered;
     return sendProblem(
       request,
       reply,

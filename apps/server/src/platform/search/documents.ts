@@ -10,7 +10,7 @@ import type { Database } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import { analyzeDocument, type DocumentAnalysis } from './analyze.ts';
 import { type SearchDatabase, searchDb } from './schema.ts';
-import { ANALYZER_VERSION, collectionScope, invalidateCity, searchSegmenter } from './state.ts';
+import { ANALYZER_VERSION, collectionScope, expectRevision, invalidateCity, searchSegmenter } from './state.ts';
 
 /** A kind of searchable document and the facets its documents may carry. */
 export interface SearchCollection {
@@ -53,6 +53,12 @@ export interface SearchDocument {
    * matches. The order of an empty query.
    */
   boost?: number;
+  /**
+   * What the owner wants back with each hit (the row a result list shows), as JSON: returned
+   * with the hits, so that a search answered from memory needs no query for the rows. Kept as
+   * given, never searched; at most {@link DOCUMENT_LIMITS}.payloadChars characters as JSON.
+   */
+  payload?: unknown;
 }
 
 /** Limits on what a document may hold. */
@@ -64,6 +70,7 @@ export const DOCUMENT_LIMITS = {
   bodyChars: 20_000,
   facetValues: 100,
   facetValueChars: 200,
+  payloadChars: 16_000,
 } as const;
 
 /** Largest boost a document may have. */
@@ -79,7 +86,7 @@ const CHUNK = 100;
 const ANALYZE_AFTER = 200;
 
 async function analyzeTables(trx: Kysely<SearchDatabase>): Promise<void> {
-  await sql`ANALYZE search_documents, search_terms`.execute(trx);
+  await sql`ANALYZE search_documents, search_document_sources, search_terms`.execute(trx);
 }
 
 const CONTROL = /[\p{Cc}\p{Cs}]/u;
@@ -94,6 +101,8 @@ interface PreparedDocument {
   facets: Record<string, string[]>;
   facet_values: string[];
   boost: number;
+  /** The payload as JSON text, or null. */
+  payload: string | null;
 }
 
 function invalid(id: string, field: string): AppError {
@@ -133,6 +142,7 @@ function prepare(collection: SearchCollection, doc: SearchDocument): PreparedDoc
   if (typeof boost !== 'number' || !Number.isFinite(boost) || boost < 0 || boost > MAX_BOOST)
     throw invalid(id, 'boost');
   return {
+    payload: payloadText(id, doc.payload),
     id,
     title_zh,
     title_en,
@@ -145,6 +155,25 @@ function prepare(collection: SearchCollection, doc: SearchDocument): PreparedDoc
   };
 }
 
+/** Text jsonb cannot hold: NUL, and halves of a surrogate pair alone. */
+const unstorable = (text: string) => text.includes('\u0000') || !text.isWellFormed();
+
+/** A payload as the JSON text stored; refuses what JSON cannot carry or jsonb cannot hold. */
+function payloadText(id: string, payload: unknown): string | null {
+  if (payload === undefined || payload === null) return null;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(payload, (key, value) => {
+      if (unstorable(key) || (typeof value === 'string' && unstorable(value))) throw invalid(id, 'payload');
+      return value;
+    });
+  } catch {
+    throw invalid(id, 'payload');
+  }
+  if (text === undefined || text.length > DOCUMENT_LIMITS.payloadChars) throw invalid(id, 'payload');
+  return text;
+}
+
 /** Runs `fn` in the caller's transaction, or in a new one. */
 function inTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<SearchDatabase>) => Promise<T>): Promise<T> {
   const typed = searchDb(db);
@@ -152,13 +181,18 @@ function inTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<SearchDatabase>
   return typed.transaction().execute((trx: Transaction<SearchDatabase>) => fn(trx));
 }
 
-/** Bumps a collection's revision, which also locks it against other writers until commit. */
+/**
+ * Bumps a collection's revision, which also locks it against other writers until commit, and
+ * tells this process's searches to wait for it (see expectRevision).
+ */
 async function lockCollection(trx: Kysely<SearchDatabase>, cityId: string, collection: string): Promise<void> {
-  await trx
+  const { revision } = await trx
     .insertInto('search_revisions')
     .values({ city_id: cityId, scope: collectionScope(collection), revision: 1 })
     .onConflict((oc) => oc.columns(['city_id', 'scope']).doUpdateSet({ revision: sql`search_revisions.revision + 1` }))
-    .execute();
+    .returning('revision')
+    .executeTakeFirstOrThrow();
+  expectRevision(cityId, collectionScope(collection), Number(revision));
 }
 
 /** Old words of documents about to change, by id. */
@@ -287,6 +321,7 @@ async function writeDocuments(
             body_en: d.body_en,
             facets: JSON.stringify(d.facets),
             terms,
+            payload: d.payload,
           };
         }),
       )
@@ -297,6 +332,7 @@ async function writeDocuments(
           body_en: eb.ref('excluded.body_en'),
           facets: eb.ref('excluded.facets'),
           terms: eb.ref('excluded.terms'),
+          payload: eb.ref('excluded.payload'),
         })),
       )
       .execute();
@@ -432,6 +468,7 @@ export async function reindex(
           's.facets',
           'd.facet_values',
           'd.boost',
+          sql<string | null>`s.payload::text`.as('payload'),
         ])
         .where('d.city_id', '=', cityId)
         .where('d.collection', '=', collection)

@@ -29,7 +29,7 @@ export {
   searchDocuments,
 } from './search.ts';
 export { DEFAULT_WORD_FREQUENCY, loadSegmenter, type Segmenter, type SegmenterOptions } from './segmenter.ts';
-export { ANALYZER_VERSION, ANSWERS_KEPT, answerCacheCounts, REVALIDATE_MS, searchSegmenter } from './state.ts';
+export { ANALYZER_VERSION, ANSWER_CACHE_BYTES, answerCacheCounts, REVALIDATE_MS, searchSegmenter } from './state.ts';
 export {
   builtinSynonymSets,
   deleteSynonymSet,

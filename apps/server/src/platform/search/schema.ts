@@ -1,4 +1,4 @@
-/** Row types of the search tables (platform/db/migrations/0012_search.sql). */
+/** Row types of the search tables (platform/db/migrations/0012_search.sql, 0014_search_payload.sql). */
 import type { ColumnType, Kysely } from 'kysely';
 import type { Database, DefaultTimestamp, Json } from '../db/schema.ts';
 
@@ -29,6 +29,8 @@ export interface SearchDocumentSourcesTable {
   body_en: string;
   facets: Json<Record<string, string[]>>;
   terms: string[];
+  /** What the owner wants back with each hit; null when it gave nothing. */
+  payload: Json<unknown> | null;
 }
 
 export interface SearchTermsTable {

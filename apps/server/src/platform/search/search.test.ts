@@ -6,6 +6,7 @@ import { describeEachDialect } from '../../testing/db.ts';
 import { AppError } from '../http/errors.ts';
 import { insertTenants } from '../tenancy/repository.ts';
 import {
+  DOCUMENT_LIMITS,
   deleteSynonymSet,
   indexDocuments,
   listSynonymSets,
@@ -250,6 +251,58 @@ describeEachDialect('search over the demo service catalog', (ctx) => {
     expect(everything.total).toBe(documents.length);
   });
 
+  it('answers in memory exactly as the search statement does', async () => {
+    const queries = [
+      '',
+      '登记',
+      '证明',
+      '办理',
+      '身份证',
+      '身分证补领',
+      'pasport',
+      'social security card',
+      '护照 换证',
+      '营业执照 补办 深圳',
+      'zzzz',
+      ...rankingCases.map((c) => c.query),
+    ];
+    const valuesOf = (facet: string) => [...new Set(documents.flatMap((d) => d.facets?.[facet] ?? []))].sort();
+    const filter = fc
+      .uniqueArray(
+        fc.constantFrom(...allFacets).chain((field) => {
+          const values = [...valuesOf(field), 'no-such-value'];
+          return fc.tuple(fc.constant(field), fc.subarray(values, { maxLength: Math.min(3, values.length) }));
+        }),
+        { maxLength: 3, selector: ([field]) => field },
+      )
+      .map((entries) => Object.fromEntries(entries));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...queries),
+        filter,
+        fc.subarray(allFacets),
+        fc.constantFrom('zh-CN' as const, 'en' as const),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 50 }),
+        async (query, filters, facets, locale, page, pageSize) => {
+          const request = { query, filters, facets, locale, page, pageSize };
+          const statement = await searchDocuments(
+            db(),
+            { cityId: CITY, collection: servicesCollection, ...request },
+            { cache: false, inMemory: false },
+          );
+          const inMemory = await searchDocuments(
+            db(),
+            { cityId: CITY, collection: servicesCollection, ...request },
+            { cache: false },
+          );
+          expect(inMemory, JSON.stringify(request)).toEqual(statement);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  }, 120_000);
+
   it('pages through results without gaps or repeats', async () => {
     const whole = await search({ query: '证明', pageSize: 15 });
     expect(whole.total).toBeGreaterThan(15);
@@ -418,6 +471,77 @@ describeEachDialect('search over the demo service catalog', (ctx) => {
         SELECT count(*)::int AS n FROM search_terms WHERE city_id = ${OTHER_CITY}`.execute(db());
       expect(rows[0]?.n).toBe(0);
     });
+
+    it('returns each hit with the payload it was indexed with, from the statement and from memory', async () => {
+      const other = (query: string, cache = true) =>
+        searchDocuments(db(), { cityId: OTHER_CITY, collection: servicesCollection, locale: 'en', query }, { cache });
+      const payload = { code: 'ferry-pass', name: { zh: '渡轮月票', en: 'Ferry pass' }, fee: 3.5, tags: ['港口'] };
+      await indexDocuments(db(), OTHER_CITY, servicesCollection, [
+        { id: 'ferry-pass', title: { zh: '渡轮月票办理', en: 'Ferry monthly pass' }, payload },
+        { id: 'ferry-timetable', title: { zh: '渡轮时刻表查询', en: 'Ferry timetable' } },
+      ]);
+      const found = await other('ferry');
+      const payloadOf = (result: SearchResult, id: string) => result.items.find((i) => i.id === id)?.payload;
+      expect(found.total).toBe(2);
+      expect(payloadOf(found, 'ferry-pass')).toEqual(payload);
+      expect(found.items.find((i) => i.id === 'ferry-timetable')).not.toHaveProperty('payload');
+      expect(Object.isFrozen(payloadOf(found, 'ferry-pass'))).toBe(true);
+      // Browsing (no words) reads the same payloads.
+      expect(payloadOf(await other(''), 'ferry-pass')).toEqual(payload);
+      // A new payload shows in the next search; rebuilding the index keeps it.
+      const changed = { ...payload, fee: 4 };
+      await indexDocuments(db(), OTHER_CITY, servicesCollection, [
+        { id: 'ferry-pass', title: { zh: '渡轮月票办理', en: 'Ferry monthly pass' }, payload: changed },
+      ]);
+      expect(payloadOf(await other('ferry'), 'ferry-pass')).toEqual(changed);
+      await reindex(db(), { cityId: OTHER_CITY, force: true });
+      expect(payloadOf(await other('ferry', false), 'ferry-pass')).toEqual(changed);
+      expect(payloadOf(await other('', false), 'ferry-pass')).toEqual(changed);
+      // What jsonb cannot hold, JSON cannot carry, or is too large is refused.
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      for (const bad of [
+        { text: 'a\u0000b' },
+        { 'k\u0000': 1 },
+        { text: '\ud800' },
+        { n: 10n },
+        cyclic,
+        'x'.repeat(DOCUMENT_LIMITS.payloadChars),
+      ]) {
+        await expect(
+          indexDocuments(db(), OTHER_CITY, servicesCollection, [{ id: 'bad', title: { zh: '坏' }, payload: bad }]),
+        ).rejects.toMatchObject({ code: 'SEARCH_DOCUMENT_INVALID', params: { field: 'payload' } });
+      }
+      // A string that only looks like an escape is kept as it is.
+      const tricky = { text: '\\u0000 is six characters' };
+      await indexDocuments(db(), OTHER_CITY, servicesCollection, [
+        { id: 'ferry-pass', title: { zh: '渡轮月票办理', en: 'Ferry monthly pass' }, payload: tricky },
+      ]);
+      expect(payloadOf(await other('ferry'), 'ferry-pass')).toEqual(tricky);
+      await removeDocuments(db(), OTHER_CITY, servicesCollection, ['ferry-pass', 'ferry-timetable']);
+    });
+
+    it.runIf(ctx.kind === 'postgres')(
+      'never keeps an answer read between a change of this process and its commit',
+      async () => {
+        expect((await search({ query: '夜光跑道' })).total).toBe(0);
+        let during: SearchResult | undefined;
+        await db()
+          .transaction()
+          .execute(async (trx) => {
+            await indexDocuments(trx, CITY, servicesCollection, [
+              { id: 'glow-track', title: { zh: '夜光跑道预约', en: 'Glow track booking' } },
+            ]);
+            // Another request of this process, before the commit: it cannot see the change yet.
+            during = await search({ query: '夜光跑道' });
+          });
+        expect(during?.total).toBe(0);
+        // The commit is seen at once, although an answer was kept meanwhile.
+        expect(ids(await search({ query: '夜光跑道' }))).toEqual(['glow-track']);
+        await removeDocuments(db(), CITY, servicesCollection, ['glow-track']);
+        expect((await search({ query: '夜光跑道' })).total).toBe(0);
+      },
+    );
 
     it('refuses documents its collection cannot hold', async () => {
       for (const [doc, field] of [

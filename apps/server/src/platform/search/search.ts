@@ -1,7 +1,9 @@
 /**
  * Searching a city's collection: the query read into groups (query.ts), then one SQL statement
  * that finds the documents, ranks them, counts the facets and reads the revisions the cached
- * state is checked against. Answers are kept in memory per city and collection (state.ts).
+ * state is checked against. Answers are kept in memory per city and collection (state.ts). In
+ * collections small enough, a query's matches are read once (one statement) and every filter,
+ * page and language of it is then answered in memory (browse.ts), with the statement's answers.
  *
  * Matching: every required group, a common word (in a fifth of the documents or more) first in
  * titles and keywords only; when that finds nothing, anywhere; when that finds nothing either,
@@ -22,6 +24,7 @@ import type { Locale } from '../../config.ts';
 import type { Database } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import { cleanText } from './analyze.ts';
+import { type BrowseTable, browse, browseTable, type HitSet, hitSet } from './browse.ts';
 import type { SearchCollection } from './documents.ts';
 import { MAX_QUERY_CHARS, MIN_SIMILARITY, parseQuery, planQuery, type QueryGroup, type QueryPlan } from './query.ts';
 import type { Segmenter } from './segmenter.ts';
@@ -31,10 +34,12 @@ import {
   collectionScope,
   collectionState,
   keepAnswer,
+  keptValue,
   noteRevisions,
   REVALIDATE_MS,
   SYNONYMS_SCOPE,
   searchSegmenter,
+  sharedPayload,
 } from './state.ts';
 
 /** Limits of a search request. */
@@ -77,6 +82,8 @@ export interface SearchHit {
     /** Whether any of them is in its title. */
     inTitle: boolean;
   };
+  /** The document's payload, when it was indexed with one (see SearchDocument). */
+  payload?: unknown;
 }
 
 /** A facet value and how many results have it. */
@@ -157,6 +164,12 @@ export interface SearchOptions {
    * {@link REVALIDATE_MS} of a change made by another.
    */
   cache?: boolean;
+  /**
+   * In collections small enough, match each query once and filter, count and page in memory
+   * (default true; see browse.ts). False runs the search statement every time, which gives the
+   * same answers.
+   */
+  inMemory?: boolean;
 }
 
 /**
@@ -184,7 +197,7 @@ export async function searchDocuments(
     const answer = cachedAnswer(state, key) as SearchResult | undefined;
     if (answer) return answer;
   }
-  const result = await answer(db, state, segmenter, request, { query, filters, facets, page, pageSize });
+  const result = await answer(db, state, segmenter, request, { query, filters, facets, page, pageSize }, options);
   keepAnswer(state, key, deepFreeze(result));
   return result;
 }
@@ -203,23 +216,36 @@ async function answer(
   segmenter: Segmenter,
   request: SearchRequest,
   checked: ReturnType<typeof validate>,
+  options: SearchOptions,
 ): Promise<SearchResult> {
   const { query, filters, facets, page, pageSize } = checked;
   const { cityId, collection } = request;
 
-  let plan: QueryPlan | null = null;
-  if (cleanText(query).trim() !== '') {
-    const parsed = parseQuery(query, segmenter, state.synonyms, state.lexicon);
-    const corrections =
-      parsed.fuzzyWords.length > 0 ? await closestWords(db, cityId, collection.name, parsed.fuzzyWords) : new Map();
-    plan = planQuery(parsed, corrections, segmenter, state.synonyms, state.lexicon);
+  if (options.inMemory !== false) {
+    const table = await browseTable(db, state, cityId, collection.name);
+    const found = table && (await matchInMemory(db, state, segmenter, table, cityId, collection.name, query));
+    if (table && found) {
+      const browsed = await browse(db, state, table, found.hits, {
+        cityId,
+        collection: collection.name,
+        locale: request.locale,
+        filters,
+        facets,
+        page,
+        pageSize,
+      });
+      return {
+        ...baseOf(found.plan, page, pageSize),
+        total: browsed.total,
+        items: browsed.items,
+        facets: facetCounts(facets, filters, browsed.counts),
+        partial: found.partial,
+      };
+    }
   }
-  const base = {
-    page,
-    pageSize,
-    ignored: plan?.ignored ?? [],
-    ...(plan?.corrected ? { corrected: plan.corrected } : {}),
-  };
+
+  const plan = await planOf(db, state, segmenter, cityId, collection.name, query);
+  const base = baseOf(plan, page, pageSize);
   if (plan && plan.groups.length === 0) {
     // Words, but none any document has: nothing to find.
     return { ...base, total: 0, items: [], facets: facetCounts(facets, filters, []), partial: false };
@@ -236,13 +262,9 @@ async function answer(
     page,
     pageSize,
   };
-  // Common words in titles and keywords first; then anywhere; then as many groups as any document has.
-  const required = plan?.groups.filter((g) => g.required) ?? [];
-  const modes: Mode[] = required.some((g) => g.common) ? ['titles', 'anywhere'] : ['anywhere'];
-  if (required.length > 1) modes.push('partial');
   let found: Found = { total: 0, matched: 0, items: [], counts: [] };
   let partial = false;
-  for (const mode of modes) {
+  for (const mode of modesOf(plan)) {
     found = await run(db, state, statement, mode);
     partial = mode === 'partial';
     // Whether the query matched, whatever the filters: filters that leave nothing must not change
@@ -257,6 +279,153 @@ async function answer(
     facets: facetCounts(facets, filters, found.counts),
     partial,
   };
+}
+
+/** The query read into groups with the state's lexicon and synonyms; null without words. */
+async function planOf(
+  db: Kysely<Database>,
+  state: CollectionState,
+  segmenter: Segmenter,
+  cityId: string,
+  collection: string,
+  query: string,
+): Promise<QueryPlan | null> {
+  if (cleanText(query).trim() === '') return null;
+  const parsed = parseQuery(query, segmenter, state.synonyms, state.lexicon);
+  const corrections =
+    parsed.fuzzyWords.length > 0 ? await closestWords(db, cityId, collection, parsed.fuzzyWords) : new Map();
+  return planQuery(parsed, corrections, segmenter, state.synonyms, state.lexicon);
+}
+
+/** What an answer says of the query itself. */
+function baseOf(plan: QueryPlan | null, page: number, pageSize: number) {
+  return {
+    page,
+    pageSize,
+    ignored: plan?.ignored ?? [],
+    ...(plan?.corrected ? { corrected: plan.corrected } : {}),
+  };
+}
+
+/** A query matched in memory: its plan and hits, whatever the filters, page and language. */
+interface Matched {
+  plan: QueryPlan | null;
+  hits: HitSet;
+  partial: boolean;
+}
+
+/**
+ * What `query` matches, as a hit set over the browse table: kept with the state's answers, so
+ * that other filters, pages and languages of a query asked before need no statement. Null when
+ * the database had moved past the state (the statement answers then).
+ */
+async function matchInMemory(
+  db: Kysely<Database>,
+  state: CollectionState,
+  segmenter: Segmenter,
+  table: BrowseTable,
+  cityId: string,
+  collection: string,
+  query: string,
+): Promise<Matched | null> {
+  const words = cleanText(query).replace(/\s+/gu, ' ').trim();
+  if (words === '') return { plan: null, hits: table.everything, partial: false };
+  const key = `\u0000matched\n${words}`;
+  const kept = keptValue(state, key) as Matched | undefined;
+  if (kept) return kept;
+  let pending = state.matching.get(key) as Promise<Matched | null> | undefined;
+  if (!pending) {
+    pending = (async () => {
+      const plan = (await planOf(db, state, segmenter, cityId, collection, query)) as QueryPlan;
+      let rows: HitRow[] = [];
+      let partial = false;
+      if (plan.groups.length > 0) {
+        for (const mode of modesOf(plan)) {
+          const found = await runHits(db, state, cityId, collection, plan, mode);
+          if (!found) return null;
+          rows = found;
+          partial = mode === 'partial';
+          if (rows.length > 0) break;
+        }
+      }
+      const hits = hitSet(table, rows);
+      if (!hits) return null;
+      const matched: Matched = { plan, hits, partial: partial && rows.length > 0 };
+      // Per hit: its number, score, place in two orders, and terms.
+      keepAnswer(state, key, matched, 64 * rows.length + 2 * words.length);
+      return matched;
+    })().finally(() => state.matching.delete(key));
+    state.matching.set(key, pending);
+  }
+  return pending;
+}
+
+/** The modes to try in turn: common words in titles and keywords first; then anywhere; then as many groups as any document has. */
+function modesOf(plan: QueryPlan | null): Mode[] {
+  const required = plan?.groups.filter((g) => g.required) ?? [];
+  const modes: Mode[] = required.some((g) => g.common) ? ['titles', 'anywhere'] : ['anywhere'];
+  if (required.length > 1) modes.push('partial');
+  return modes;
+}
+
+/** A document a query matches, as {@link runHits} reads it. */
+interface HitRow {
+  id: string;
+  score: number;
+  terms: string[];
+  inTitle: boolean;
+}
+
+/**
+ * Every document the plan matches in one {@link Mode}, with its score, the terms it has and
+ * whether a title has a word of the query; null when the database had moved past the state.
+ */
+async function runHits(
+  db: Kysely<Database>,
+  state: CollectionState,
+  cityId: string,
+  collection: string,
+  plan: QueryPlan,
+  mode: Mode,
+): Promise<HitRow[] | null> {
+  const { score, where, coverage, relaxed, any } = matching(plan, mode);
+  const labels = plan.groups.flatMap((g) => g.alternatives.map((a) => a.label));
+  const queries = plan.groups.flatMap((g) => g.alternatives.map((a) => a.tsquery));
+  const asked = performance.now();
+  const { rows } = await sql<{
+    hits: [string, number, number[], boolean][];
+    collection_revision: number | null;
+    synonyms_revision: number | null;
+  }>`
+    WITH hits AS MATERIALIZED (
+      SELECT d.id, ${score} AS score ${coverage},
+        (SELECT coalesce(array_agg(a.ord::int ORDER BY a.ord), '{}')
+           FROM unnest(${queries}::text[]::tsquery[]) WITH ORDINALITY AS a(q, ord)
+           WHERE d.tsv @@ a.q) AS terms,
+        d.head @@ ${inWeight(any, 'A')}::tsquery AS in_title
+      FROM search_documents d
+      WHERE d.city_id = ${cityId} AND d.collection = ${collection} AND ${where}
+    )
+    SELECT
+      (SELECT coalesce(json_agg(json_build_array(h.id, h.score, h.terms, h.in_title)), '[]'::json)
+         FROM hits h ${relaxed ? sql`WHERE h.coverage = (SELECT max(coverage) FROM hits)` : sql``}) AS hits,
+      (SELECT revision FROM search_revisions
+         WHERE city_id = ${cityId} AND scope = ${collectionScope(collection)}) AS collection_revision,
+      (SELECT revision FROM search_revisions WHERE city_id = ${cityId} AND scope = ${SYNONYMS_SCOPE}) AS synonyms_revision
+  `.execute(db);
+  const row = rows[0];
+  const current = noteRevisions(
+    state,
+    { collection: Number(row?.collection_revision ?? 0), synonyms: Number(row?.synonyms_revision ?? 0) },
+    asked,
+  );
+  if (!current) return null;
+  return (row?.hits ?? []).map(([id, score, ordinals, inTitle]) => ({
+    id,
+    score,
+    terms: ordinals.map((o) => labels[o - 1] as string),
+    inTitle,
+  }));
 }
 
 /** For each English word, the collection's closest word by trigram similarity, if close enough. */
@@ -312,9 +481,18 @@ const inWeight = (tsquery: string, w: 'A' | 'B') => tsquery.replace(/'(?:[^']|''
  */
 type Mode = 'titles' | 'anywhere' | 'partial';
 
-/** Runs the search statement in one {@link Mode}. */
-async function run(db: Kysely<Database>, state: CollectionState, s: Statement, mode: Mode): Promise<Found> {
-  const { plan } = s;
+/** How documents match a plan in a mode, and how they score, as SQL over `search_documents d`. */
+interface Matching {
+  score: RawBuilder<number>;
+  where: RawBuilder<unknown>;
+  /** `, (…) AS coverage` in the partial mode: how many required groups a document has. */
+  coverage: RawBuilder<unknown>;
+  relaxed: boolean;
+  /** Any group (for whether a title has a word of the query). */
+  any: string;
+}
+
+function matching(plan: QueryPlan | null, mode: Mode): Matching {
   const relaxed = mode === 'partial';
   const required = plan?.groups.filter((g) => g.required) ?? [];
   const inHead = mode === 'titles' ? required.filter((g) => g.common) : [];
@@ -372,6 +550,13 @@ async function run(db: Kysely<Database>, state: CollectionState, s: Statement, m
       )}) AS coverage`;
     }
   }
+  return { score, where, coverage, relaxed, any };
+}
+
+/** Runs the search statement in one {@link Mode}. */
+async function run(db: Kysely<Database>, state: CollectionState, s: Statement, mode: Mode): Promise<Found> {
+  const { plan } = s;
+  const { score, where, coverage, relaxed, any } = matching(plan, mode);
   const passes = s.filters.map(
     ([field, values], i) =>
       sql`, (d.facet_values && ${values.map((v) => `${field}:${v}`)}::text[]) AS ${sql.ref(`p${i}`)}`,
@@ -401,7 +586,7 @@ async function run(db: Kysely<Database>, state: CollectionState, s: Statement, m
   // count for nothing, and rows failing the filter of a facet not counted here (not asked for,
   // or taken from the collection's totals) count for nothing either. With an empty query, a
   // facet filtered by nothing but itself counts the whole collection: its totals are cached.
-  const fromTotals = plan === null ? s.facets.filter((f) => s.filters.every(([field]) => field === f)) : [];
+  const fromTotals = totalsUsable(plan, s.facets, s.filters);
   const counted = s.facets.filter((f) => !fromTotals.includes(f));
   const mayFail = s.filters.map(([field], i) => ({ field, i })).filter(({ field }) => counted.includes(field));
   const mustPass = s.filters.map(([field], i) => ({ field, i })).filter(({ field }) => !counted.includes(field));
@@ -443,10 +628,11 @@ async function run(db: Kysely<Database>, state: CollectionState, s: Statement, m
     : sql`'{}'::text[]`;
   const titleMatched = plan ? sql`d.head @@ ${inWeight(any, 'A')}::tsquery` : sql`FALSE`;
 
+  const began = performance.now();
   const { rows } = await sql<{
     total: number;
     matched: number;
-    items: { id: string; score: number; terms: string[]; in_title: boolean }[];
+    items: { id: string; score: number; terms: string[]; in_title: boolean; payload: unknown }[];
     counts: { v: string; n: number }[];
     collection_revision: number | null;
     synonyms_revision: number | null;
@@ -462,7 +648,9 @@ async function run(db: Kysely<Database>, state: CollectionState, s: Statement, m
       (SELECT count(*)::int FROM results) AS total,
       (SELECT count(*)::int FROM hits) AS matched,
       (SELECT coalesce(json_agg(json_build_object(
-          'id', p.id, 'score', p.score, 'terms', ${matched}, 'in_title', ${titleMatched})
+          'id', p.id, 'score', p.score, 'terms', ${matched}, 'in_title', ${titleMatched}, 'payload', (
+            SELECT s.payload FROM search_document_sources s
+            WHERE s.city_id = ${s.cityId} AND s.collection = ${s.collection} AND s.id = p.id))
           ORDER BY p.score DESC, p.title_len, p.id COLLATE "C"), '[]'::json)
         FROM page p
         CROSS JOIN LATERAL (
@@ -475,10 +663,11 @@ async function run(db: Kysely<Database>, state: CollectionState, s: Statement, m
       (SELECT revision FROM search_revisions WHERE city_id = ${s.cityId} AND scope = ${SYNONYMS_SCOPE}) AS synonyms_revision
   `.execute(db);
   const row = rows[0];
-  noteRevisions(state, {
-    collection: Number(row?.collection_revision ?? 0),
-    synonyms: Number(row?.synonyms_revision ?? 0),
-  });
+  const current = noteRevisions(
+    state,
+    { collection: Number(row?.collection_revision ?? 0), synonyms: Number(row?.synonyms_revision ?? 0) },
+    began,
+  );
   return {
     total: row?.total ?? 0,
     matched: row?.matched ?? 0,
@@ -486,14 +675,32 @@ async function run(db: Kysely<Database>, state: CollectionState, s: Statement, m
       id: i.id,
       score: Math.round(i.score * 10_000) / 10_000,
       matched: { terms: i.terms, inTitle: i.in_title },
+      ...(i.payload === null || i.payload === undefined
+        ? {}
+        : { payload: current ? sharedPayload(state, i.id, i.payload) : i.payload }),
     })),
-    counts: [
-      ...(row?.counts ?? []),
-      ...[...state.facetTotals]
-        .filter(([v]) => fromTotals.includes(v.slice(0, v.indexOf(':'))))
-        .map(([v, n]) => ({ v, n })),
-    ],
+    counts: [...(row?.counts ?? []), ...facetTotals(state, fromTotals)],
   };
+}
+
+/**
+ * Facets whose counts are the collection's totals: with no words, those filtered by nothing but
+ * themselves count the whole collection.
+ */
+function totalsUsable(
+  plan: QueryPlan | null,
+  facets: readonly string[],
+  filters: readonly [string, string[]][],
+): string[] {
+  return plan === null ? facets.filter((f) => filters.every(([field]) => field === f)) : [];
+}
+
+/** The cached totals of `fields`' values over the collection. */
+function facetTotals(state: CollectionState, fields: readonly string[]): { v: string; n: number }[] {
+  if (fields.length === 0) return [];
+  return [...state.facetTotals]
+    .filter(([v]) => fields.includes(v.slice(0, v.indexOf(':'))))
+    .map(([v, n]) => ({ v, n }));
 }
 
 /** Counts by facet, most frequent first; chosen values are listed even when no result has them. */

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { cleanText, lexemeOf } from './analyze.ts';
+import type { BrowseTable } from './browse.ts';
 import { buildSynonymIndex, type Lexicon, type SynonymIndex } from './query.ts';
 import { loadSegmenter, type Segmenter } from './segmenter.ts';
 import { GOVERNMENT_SYNONYMS, GOVERNMENT_WORDS } from './vocabulary.ts';
@@ -55,8 +56,17 @@ export interface CollectionState {
   confirmedAt: number;
   /** 'field:value' → documents of the collection with it (the facet counts of an empty query). */
   facetTotals: Map<string, number>;
-  /** Answers given from this state, by request (see search.ts), least recently used first. */
-  answers: Map<string, unknown>;
+  /** Answers given from this state, by request (see search.ts). */
+  answers: Map<string, KeptAnswer>;
+  /**
+   * Payloads of documents read at this state's revisions, by id: the answers that list the same
+   * document share one copy of it. Held weakly: a payload no kept answer lists is read again.
+   */
+  payloads: Map<string, WeakRef<object> | Primitive>;
+  /** What filtering and ranking in memory read of every document, loaded on first use (browse.ts). */
+  browse?: Promise<BrowseTable | null>;
+  /** Queries being matched, by key, shared by the searches that wait for them (search.ts). */
+  matching: Map<string, Promise<unknown>>;
   /** A revision check under way, shared by the searches that wait for it. */
   confirming?: Promise<CollectionState>;
 }
@@ -66,8 +76,19 @@ export interface CollectionState {
  * process's change to a collection or to the synonyms shows within about this long.
  */
 export const REVALIDATE_MS = 1000;
-/** Answers kept per city and collection. */
-export const ANSWERS_KEPT = 1000;
+/**
+ * From this age on, a search answered from memory also starts confirming the revisions in the
+ * background, so that under steady traffic the check is done before the trust runs out and no
+ * search waits for it.
+ */
+const REFRESH_AHEAD_MS = REVALIDATE_MS * 0.7;
+/**
+ * Memory the answers kept may take, across every city and collection of the process, as
+ * {@link keepAnswer} estimates it (on the high side: 3,000 answers of the catalog benchmark were
+ * estimated at 17 MB and took 11 MB): about 4,000 answers listing ten services with their
+ * facets, more when answers list fewer.
+ */
+export const ANSWER_CACHE_BYTES = 64 * 2 ** 20;
 
 const cached = new WeakMap<object, Map<string, Promise<CollectionState>>>();
 const generations = new Map<string, number>();
@@ -75,6 +96,48 @@ const generations = new Map<string, number>();
 /** Forgets what this process cached of `cityId` (after a change made here). */
 export function invalidateCity(cityId: string): void {
   generations.set(cityId, (generations.get(cityId) ?? 0) + 1);
+}
+
+/**
+ * How long a revision this process wrote is waited for. A write inside its caller's transaction
+ * drops the cache before the commit, and a search in between would cache what it read before
+ * the change again: until the database shows the revision written (or the transaction has had
+ * this long to commit, after which the usual {@link REVALIDATE_MS} applies), every search of the
+ * scope confirms the revisions first.
+ */
+const EXPECT_MS = 30_000;
+const expected = new Map<string, { revision: number; until: number }>();
+
+/**
+ * Notes that this process wrote `revision` of a city's scope (in a transaction that may not have
+ * committed yet) and drops what it cached of the city: the next searches see the change as soon
+ * as it commits.
+ */
+export function expectRevision(cityId: string, scope: string, revision: number): void {
+  const key = `${cityId}\n${scope}`;
+  const known = expected.get(key);
+  expected.set(key, { revision: Math.max(revision, known?.revision ?? 0), until: performance.now() + EXPECT_MS });
+  invalidateCity(cityId);
+}
+
+/** Whether the state is at least at every revision this process wrote and may not see yet. */
+function upToDate(state: CollectionState, cityId: string, collection: string): boolean {
+  if (expected.size === 0) return true;
+  const now = performance.now();
+  for (const [scope, revision] of [
+    [collectionScope(collection), state.collectionRevision],
+    [SYNONYMS_SCOPE, state.synonymsRevision],
+  ] as const) {
+    const key = `${cityId}\n${scope}`;
+    const wanted = expected.get(key);
+    if (!wanted) continue;
+    if (wanted.revision <= revision || wanted.until < now) {
+      expected.delete(key);
+      continue;
+    }
+    return false;
+  }
+  return true;
 }
 
 function entries(db: Kysely<Database>): Map<string, Promise<CollectionState>> {
@@ -104,12 +167,22 @@ export async function collectionState(
     const state = await entry.catch(() => null);
     if (byKey.get(key) !== entry) return collectionState(db, cityId, collection);
     if (state && state.generation === generation) {
-      if (performance.now() - state.confirmedAt <= REVALIDATE_MS) return state;
-      state.confirming ??= confirm(db, cityId, collection, state).finally(() => {
-        delete state.confirming;
-      });
-      return state.confirming;
+      // A change of this process not seen yet: ask the database every time until it shows.
+      if (!upToDate(state, cityId, collection)) return startConfirming(db, cityId, collection, state);
+      const age = performance.now() - state.confirmedAt;
+      if (age <= REVALIDATE_MS) {
+        if (age > REFRESH_AHEAD_MS && !state.confirming) {
+          // Nobody waits for this one; a failure leaves the state to be confirmed by a later search.
+          startConfirming(db, cityId, collection, state).catch(() => {});
+        }
+        return state;
+      }
+      return startConfirming(db, cityId, collection, state);
     }
+  }
+  if (entry) {
+    // Replaced: its answers go now rather than when they are the least recently used.
+    entry.then(retire, () => {});
   }
   const loading = loadState(db, cityId, collection, generation);
   byKey.set(key, loading);
@@ -119,55 +192,158 @@ export async function collectionState(
   return loading;
 }
 
+/** The revision check of `state` under way, or a new one. */
+function startConfirming(
+  db: Kysely<Database>,
+  cityId: string,
+  collection: string,
+  state: CollectionState,
+): Promise<CollectionState> {
+  state.confirming ??= confirm(db, cityId, collection, state).finally(() => {
+    delete state.confirming;
+  });
+  return state.confirming;
+}
+
 async function confirm(db: Kysely<Database>, cityId: string, collection: string, state: CollectionState) {
+  const asked = performance.now();
   const { rows } = await sql<{ collection_revision: number | null; synonyms_revision: number | null }>`
     SELECT
       (SELECT revision FROM search_revisions
          WHERE city_id = ${cityId} AND scope = ${collectionScope(collection)}) AS collection_revision,
       (SELECT revision FROM search_revisions WHERE city_id = ${cityId} AND scope = ${SYNONYMS_SCOPE}) AS synonyms_revision
   `.execute(db);
-  noteRevisions(state, {
-    collection: Number(rows[0]?.collection_revision ?? 0),
-    synonyms: Number(rows[0]?.synonyms_revision ?? 0),
-  });
-  return collectionState(db, cityId, collection);
+  noteRevisions(
+    state,
+    {
+      collection: Number(rows[0]?.collection_revision ?? 0),
+      synonyms: Number(rows[0]?.synonyms_revision ?? 0),
+    },
+    asked,
+  );
+  // Stale, or changed here meanwhile: loaded again (by this or a concurrent search).
+  return state.generation === (generations.get(cityId) ?? 0) ? state : collectionState(db, cityId, collection);
 }
 
-/** Confirms the cached state, or drops it when the database holds other revisions than it was loaded at. */
-export function noteRevisions(state: CollectionState, revisions: { collection: number; synonyms: number }): void {
+/**
+ * Confirms the cached state as of `asked` (when the statement that read the revisions was sent:
+ * what it saw is at least that recent), or drops it when the database holds other revisions than
+ * it was loaded at. Answers whether the state is still current.
+ */
+export function noteRevisions(
+  state: CollectionState,
+  revisions: { collection: number; synonyms: number },
+  asked: number,
+): boolean {
   if (revisions.collection === state.collectionRevision && revisions.synonyms === state.synonymsRevision) {
-    state.confirmedAt = performance.now();
-    return;
+    state.confirmedAt = Math.max(state.confirmedAt, asked);
+    return state.generation !== -1;
   }
   // Stale: the next search loads the state again.
-  state.generation = -1;
+  retire(state);
+  return false;
 }
 
+type Primitive = string | number | boolean | undefined;
+
+/** The payload of a document this state read before (`known` false when it must be read). */
+export function knownPayload(state: CollectionState, id: string): { known: boolean; payload?: unknown } {
+  if (!state.payloads.has(id)) return { known: false };
+  const held = state.payloads.get(id);
+  if (!(held instanceof WeakRef)) return { known: true, payload: held };
+  const payload = held.deref();
+  return payload === undefined ? { known: false } : { known: true, payload };
+}
+
+/**
+ * The copy of a document's payload this state shares among its answers, `payload` (read at the
+ * state's revisions; undefined: the document has none) when it has none yet.
+ */
+export function sharedPayload(state: CollectionState, id: string, payload: unknown): unknown {
+  const known = knownPayload(state, id);
+  if (known.known) return known.payload;
+  state.payloads.set(
+    id,
+    typeof payload === 'object' && payload !== null ? new WeakRef(payload) : (payload as Primitive),
+  );
+  return payload;
+}
+
+/** An answer kept in memory, in the process-wide order of use. */
+interface KeptAnswer {
+  state: CollectionState;
+  key: string;
+  answer: unknown;
+  bytes: number;
+}
+
+/** Every kept answer, least recently used first (a Set keeps insertion order). */
+const kept = new Set<KeptAnswer>();
+let keptBytes = 0;
 const answerCounts = { hits: 0, misses: 0 };
 
-/** Searches answered from memory and not, since the process started (for metrics and benchmarks). */
-export function answerCacheCounts(): { hits: number; misses: number } {
-  return { ...answerCounts };
+/**
+ * Searches answered from memory and not since the process started, and what is kept now (for
+ * metrics and benchmarks).
+ */
+export function answerCacheCounts(): { hits: number; misses: number; kept: number; bytes: number } {
+  return { ...answerCounts, kept: kept.size, bytes: keptBytes };
 }
 
 /** A cached answer, counted as used. */
 export function cachedAnswer(state: CollectionState, key: string): unknown {
-  const answer = state.answers.get(key);
-  if (answer !== undefined) {
-    state.answers.delete(key);
-    state.answers.set(key, answer);
-    answerCounts.hits++;
-  } else answerCounts.misses++;
-  return answer;
+  const entry = state.answers.get(key);
+  if (entry === undefined) {
+    answerCounts.misses++;
+    return undefined;
+  }
+  kept.delete(entry);
+  kept.add(entry);
+  answerCounts.hits++;
+  return entry.answer;
 }
 
-/** Keeps an answer, forgetting the least recently used beyond {@link ANSWERS_KEPT}. */
-export function keepAnswer(state: CollectionState, key: string, answer: unknown): void {
+function forget(entry: KeptAnswer): void {
+  if (!kept.delete(entry)) return;
+  keptBytes -= entry.bytes;
+  if (entry.state.answers.get(entry.key) === entry) entry.state.answers.delete(entry.key);
+}
+
+/** Forgets the answers of a state no search will use again, and keeps none from now on. */
+function retire(state: CollectionState): void {
+  state.generation = -1;
+  for (const entry of [...state.answers.values()]) forget(entry);
+}
+
+/** Something kept with the answers (not counted as an answer used), or undefined. */
+export function keptValue(state: CollectionState, key: string): unknown {
+  const entry = state.answers.get(key);
+  if (entry === undefined) return undefined;
+  kept.delete(entry);
+  kept.add(entry);
+  return entry.answer;
+}
+
+/**
+ * Keeps an answer (or something else worth keeping with the answers, taking about `size` bytes),
+ * forgetting the least recently used of any city and collection beyond {@link ANSWER_CACHE_BYTES}.
+ */
+export function keepAnswer(state: CollectionState, key: string, answer: unknown, size?: number): void {
   if (state.generation === -1) return;
-  state.answers.set(key, answer);
-  if (state.answers.size > ANSWERS_KEPT) {
-    const oldest = state.answers.keys().next().value;
-    if (oldest !== undefined) state.answers.delete(oldest);
+  // An answer takes about twice its JSON's length in bytes: the answer (payloads shared between
+  // answers) and the serialised copy a route keeps of it.
+  const bytes = (size ?? 2 * (JSON.stringify(answer)?.length ?? 0)) + 200;
+  if (bytes > ANSWER_CACHE_BYTES / 100) return;
+  const previous = state.answers.get(key);
+  if (previous) forget(previous);
+  const entry: KeptAnswer = { state, key, answer, bytes };
+  state.answers.set(key, entry);
+  kept.add(entry);
+  keptBytes += bytes;
+  while (keptBytes > ANSWER_CACHE_BYTES) {
+    const oldest = kept.values().next().value;
+    if (oldest === undefined) break;
+    forget(oldest);
   }
 }
 
@@ -178,6 +354,7 @@ async function loadState(
   generation: number,
 ): Promise<CollectionState> {
   const segmenter = await searchSegmenter();
+  const asked = performance.now();
   // One statement, one snapshot: the lexicon, the synonyms and the revisions they are at.
   const { rows } = await sql<{
     terms: [string, number][];
@@ -207,9 +384,11 @@ async function loadState(
     collectionRevision: Number(row?.collection_revision ?? 0),
     synonymsRevision: Number(row?.synonyms_revision ?? 0),
     generation,
-    confirmedAt: performance.now(),
+    confirmedAt: asked,
     facetTotals: new Map(row?.facet_totals ?? []),
     answers: new Map(),
+    payloads: new Map(),
+    matching: new Map(),
   };
 }
 

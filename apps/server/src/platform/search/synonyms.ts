@@ -10,7 +10,7 @@ import type { Database } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import { cleanText } from './analyze.ts';
 import { searchDb } from './schema.ts';
-import { invalidateCity, SYNONYMS_SCOPE } from './state.ts';
+import { expectRevision, invalidateCity, SYNONYMS_SCOPE } from './state.ts';
 import { GOVERNMENT_SYNONYMS } from './vocabulary.ts';
 
 /** One set of words that mean the same. */
@@ -70,11 +70,14 @@ export async function listSynonymSets(db: Kysely<Database>, cityId: string): Pro
 }
 
 async function bumpSynonyms(db: Kysely<Database>, cityId: string): Promise<void> {
-  await searchDb(db)
+  const { revision } = await searchDb(db)
     .insertInto('search_revisions')
     .values({ city_id: cityId, scope: SYNONYMS_SCOPE, revision: 1 })
     .onConflict((oc) => oc.columns(['city_id', 'scope']).doUpdateSet({ revision: sql`search_revisions.revision + 1` }))
-    .execute();
+    .returning('revision')
+    .executeTakeFirstOrThrow();
+  // The searches of this process use the change as soon as the caller's transaction commits.
+  expectRevision(cityId, SYNONYMS_SCOPE, Number(revision));
 }
 
 /**

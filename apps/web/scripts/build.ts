@@ -1,0 +1,129 @@
+/**
+ * Builds the web app when its build is missing or stale, so that `npm start` on a fresh clone
+ * serves it, and a start with nothing changed costs only a hash of the sources (a few ms).
+ * Staleness is decided by content, not timestamps: a hash of the web sources, the contracts
+ * they import and the lock file, stored beside the build.
+ *
+ *   node apps/web/scripts/build.ts           build if stale, then print the home page's JS size
+ *   node apps/web/scripts/build.ts --force   build anyway
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const webRoot = join(import.meta.dirname, '..');
+const repoRoot = join(webRoot, '..', '..');
+/** Where the build goes; the server serves it at `/`. */
+export const distDir = join(webRoot, 'dist');
+const stampFile = join(distDir, '.source-hash');
+
+const SKIP = new Set(['dist', 'node_modules']);
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (SKIP.has(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
+    else if (!entry.name.endsWith('.test.ts')) out.push(path);
+  }
+  return out;
+}
+
+/** A hash of everything the build depends on. */
+export async function sourceHash(): Promise<string> {
+  const files = [
+    ...(await filesUnder(webRoot)),
+    ...(await filesUnder(join(repoRoot, 'packages', 'contracts', 'src'))),
+    join(repoRoot, 'package-lock.json'),
+  ].sort();
+  const hash = createHash('sha256');
+  for (const file of files) {
+    hash.update(relative(repoRoot, file));
+    hash.update('\0');
+    hash.update(await readFile(file));
+    hash.update('\0');
+  }
+  return hash.digest('hex');
+}
+
+/** Whether `dist/` was built from the sources as they are now. */
+export async function buildIsCurrent(hash?: string): Promise<boolean> {
+  if (!existsSync(join(distDir, 'index.html')) || !existsSync(stampFile)) return false;
+  return (await readFile(stampFile, 'utf8')).trim() === (hash ?? (await sourceHash()));
+}
+
+/** Builds the app unless the build is current; says whether it built. */
+export async function ensureBuilt(options: { force?: boolean } = {}): Promise<{ built: boolean }> {
+  const hash = await sourceHash();
+  if (!options.force && (await buildIsCurrent(hash))) return { built: false };
+  let vite: typeof import('vite');
+  try {
+    vite = await import('vite');
+  } catch (error) {
+    throw new Error(
+      'The web app needs building but Vite is not installed (dev dependencies are left out?): run `npm install`.',
+      { cause: error },
+    );
+  }
+  await vite.build({ configFile: join(webRoot, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+  await writeFile(stampFile, `${hash}\n`);
+  return { built: true };
+}
+
+interface ManifestChunk {
+  file: string;
+  src?: string;
+  isEntry?: boolean;
+  imports?: string[];
+  css?: string[];
+}
+
+/** The JavaScript (and CSS) a first visit to the citizen home page loads, with gzipped sizes in bytes. */
+export async function homeInitialLoad(): Promise<{ jsGzip: number; cssGzip: number; files: string[] }> {
+  const manifest = JSON.parse(await readFile(join(distDir, '.vite', 'manifest.json'), 'utf8')) as Record<
+    string,
+    ManifestChunk
+  >;
+  const seen = new Set<string>();
+  const visit = (key: string) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    for (const next of manifest[key]?.imports ?? []) visit(next);
+  };
+  visit('index.html');
+  visit('src/citizen/home/HomeScreen.tsx');
+  const js = new Set<string>();
+  const css = new Set<string>();
+  for (const key of seen) {
+    const chunk = manifest[key];
+    if (!chunk) throw new Error(`the build manifest has no chunk ${key}`);
+    js.add(chunk.file);
+    for (const file of chunk.css ?? []) css.add(file);
+  }
+  const gzipOf = async (file: string) => gzipSync(await readFile(join(distDir, file)), { level: 9 }).length;
+  let jsGzip = 0;
+  for (const file of js) jsGzip += await gzipOf(file);
+  let cssGzip = 0;
+  for (const file of css) cssGzip += await gzipOf(file);
+  return { jsGzip, cssGzip, files: [...js, ...css] };
+}
+
+if (import.meta.main) {
+  const started = Date.now();
+  try {
+    const { built } = await ensureBuilt({ force: process.argv.includes('--force') });
+    if (built) {
+      const size = await homeInitialLoad();
+      process.stdout.write(
+        `web app built in ${((Date.now() - started) / 1000).toFixed(1)} s; the home page loads ` +
+          `${(size.jsGzip / 1024).toFixed(1)} KB of JavaScript and ${(size.cssGzip / 1024).toFixed(1)} KB of CSS (gzip)\n`,
+      );
+    }
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
