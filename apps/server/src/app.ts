@@ -204,7 +204,10 @@ async function assemble(
   });
 
   installProblemHandlers(app, webAppServer()); // the web app's build at /, only where no route answers
-  await app.register(securityHeaders, { hsts: config.http.publicUrl.startsWith('https://') });
+  await app.register(securityHeaders, {
+    hsts: config.http.publicUrl.startsWith('https://'),
+    mapTiles: config.map.tiles,
+  });
 
   await app.register(swagger, {
     openapi: {

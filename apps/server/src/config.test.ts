@@ -68,4 +68,16 @@ describe('configuration', () => {
   it('ignores variables that are not its own and empty values', () => {
     expect(loadConfig({ PORT: 'x', ONECITY_PORT: '' }).http.port).toBe(3000);
   });
+
+  it('draws maps offline unless a tile server is configured, and checks its URL template', () => {
+    expect(loadConfig({}).map).toEqual({ tiles: null, attribution: null });
+    const tiles = 'https://tiles.example.gov.cn/{z}/{x}/{y}.png';
+    expect(loadConfig({ ONECITY_MAP_TILES: tiles, ONECITY_MAP_ATTRIBUTION: '© City survey' }).map).toEqual({
+      tiles,
+      attribution: '© City survey',
+    });
+    for (const bad of ['https://tiles.example.gov.cn/{z}/{x}.png', 'http://tiles.example.gov.cn/{z}/{x}/{y}.png']) {
+      expect(() => loadConfig({ ONECITY_MAP_TILES: bad }), bad).toThrow(/ONECITY_MAP_TILES/);
+    }
+  });
 });

@@ -88,6 +88,14 @@ const EnvSchema = z.object({
   ONECITY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ONECITY_DEFAULT_LOCALE: z.enum(Locales).default('zh-CN'),
   ONECITY_TIME_ZONE: timeZone.default('Asia/Shanghai'),
+  ONECITY_MAP_TILES: z
+    .string()
+    .refine((v) => ['{z}', '{x}', '{y}'].every((p) => v.includes(p)) && URL.canParse(v.replace(/\{[zxy]\}/g, '0')), {
+      error: 'must be a URL template of raster tiles with {z}, {x} and {y}',
+    })
+    .refine((v) => v.startsWith('https://'), { error: 'must be an https URL (pages are served over https)' })
+    .optional(),
+  ONECITY_MAP_ATTRIBUTION: z.string().trim().min(1).max(200).optional(),
   ONECITY_BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   ONECITY_UPLOAD_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
   ONECITY_UPLOAD_MAX_MEGAPIXELS: int(1, 1000).default(40),
@@ -129,6 +137,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   defaultLocale: Locale;
   timeZone: string;
+  /** The web app's maps: raster tiles under the city's zones (none: zones over a plain background, fully offline). */
+  map: { tiles: string | null; attribution: string | null };
   seedDemo: boolean;
   relayIntervalMs: number;
   jobsIntervalMs: number;
@@ -225,6 +235,7 @@ export function loadConfig(
     logLevel: e.ONECITY_LOG_LEVEL,
     defaultLocale: e.ONECITY_DEFAULT_LOCALE,
     timeZone: e.ONECITY_TIME_ZONE,
+    map: { tiles: e.ONECITY_MAP_TILES ?? null, attribution: e.ONECITY_MAP_ATTRIBUTION ?? null },
     seedDemo: e.ONECITY_SEED_DEMO,
     relayIntervalMs: e.ONECITY_RELAY_INTERVAL_MS,
     jobsIntervalMs: e.ONECITY_JOBS_INTERVAL_MS,

@@ -41,6 +41,19 @@ export const City = Tenant.extend({
 /** A city, with the province it belongs to. */
 export type City = z.infer<typeof City>;
 
+/** `GET /api/v1/cities/{city}`: a city and how the web app draws its maps. */
+export const CityDetail = City.extend({
+  map: z.object({
+    tiles: z
+      .string()
+      .nullable()
+      .describe('Raster tile URL template ({z}/{x}/{y}) drawn under the zones; null: zones over a plain background'),
+    attribution: z.string().nullable().describe('Credit the tile provider requires'),
+  }),
+});
+/** `GET /api/v1/cities/{city}`. */
+export type CityDetail = z.infer<typeof CityDetail>;
+
 /** `GET /api/v1/cities`. */
 export const CityList = z.object({ items: z.array(City) });
 /** `GET /api/v1/cities`. */

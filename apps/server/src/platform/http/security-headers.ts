@@ -9,16 +9,18 @@ import helmet from 'helmet';
 
 /** Installs the security headers for every route of the app. */
 export const securityHeaders = fp(
-  async (app: FastifyInstance, options: { hsts: boolean }) => {
+  async (app: FastifyInstance, options: { hsts: boolean; mapTiles?: string | null }) => {
+    // A configured tile server is the one other origin pages may load from (map tiles).
+    const tiles = options.mapTiles ? [new URL(options.mapTiles.replace(/\{[zxy]\}/g, '0')).origin] : [];
     const middleware = helmet({
       contentSecurityPolicy: {
         directives: {
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
           styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:', 'blob:'],
+          imgSrc: ["'self'", 'data:', 'blob:', ...tiles],
           fontSrc: ["'self'", 'data:'],
-          connectSrc: ["'self'"],
+          connectSrc: ["'self'", ...tiles],
           workerSrc: ["'self'", 'blob:'],
           objectSrc: ["'none'"],
           frameAncestors: ["'none'"],

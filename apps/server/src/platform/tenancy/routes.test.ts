@@ -37,6 +37,8 @@ describeEachDialect(
       const res = await app.inject({ url: '/api/v1/cities/nanwan' });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toMatchObject({ id: 'nanwan', nameZh: '南湾市', province: { id: 'yuehai' } });
+      // No tile server configured: the web app draws the zones over a plain background.
+      expect(res.json().map).toEqual({ tiles: null, attribution: null });
     });
 
     it('answers an unknown city with 404 CITY_NOT_FOUND in the language asked for', async () => {

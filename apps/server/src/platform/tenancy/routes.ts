@@ -2,7 +2,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { City, CityList } from '#contracts';
+import { CityDetail, CityList } from '#contracts';
 import { access } from '../identity/access.ts';
 import { listCities } from './repository.ts';
 import { CityParams, cityOf, cityScope } from './scope.ts';
@@ -31,12 +31,13 @@ export async function tenancyRoutes(app: FastifyInstance) {
         config: { access: access.public() },
         schema: {
           tags: ['tenancy'],
-          summary: 'One city with its province (404 CITY_NOT_FOUND for an unknown id or a province)',
+          summary:
+            'One city with its province and how its maps are drawn (404 CITY_NOT_FOUND for an unknown id or a province)',
           params: CityParams,
-          response: { 200: City },
+          response: { 200: CityDetail },
         },
       },
-      async (request) => cityOf(request),
+      async (request) => ({ ...cityOf(request), map: app.platform.config.map }),
     );
   });
 }

@@ -4,7 +4,14 @@
  * (types only: no schema code reaches the browser).
  */
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import type { CatalogGroup, City, DepartmentList, ServiceDetail, ServiceMaterial, ServiceSummary } from '#contracts';
+import type {
+  CatalogGroup,
+  CityDetail,
+  DepartmentList,
+  ServiceDetail,
+  ServiceMaterial,
+  ServiceSummary,
+} from '#contracts';
 import { CITY_API } from '../config.ts';
 import { api } from './client.ts';
 
@@ -70,7 +77,7 @@ const HOUR = 60 * 60_000;
 export function useCity() {
   return useQuery({
     queryKey: ['city'],
-    queryFn: ({ signal }) => api.get<City>(CITY_API, { signal }),
+    queryFn: ({ signal }) => api.get<CityDetail>(CITY_API, { signal }),
     staleTime: HOUR,
   });
 }
