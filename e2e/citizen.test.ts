@@ -137,7 +137,7 @@ suite('citizen app in Chromium', { timeout: 120_000 }, () => {
     expect(await fact('法定办结时限').locator('dd').textContent()).toBe('15 个工作日');
     expect(await fact('承诺办结时限').locator('dd').textContent()).toBe('7 个工作日');
     expect(await fact('到现场次数').locator('dd').textContent()).toContain('1 次');
-    expect(await page.getByText('城市已有此证照，无需提交').count()).toBe(2);
+    expect(await page.getByText('登录后，如您已有此证照，将自动关联，无需提交').count()).toBe(2);
     await checkScreen(page, 'service-zh-CN-phone');
 
     await page.getByRole('button', { name: '登录后申请' }).click();
@@ -159,7 +159,11 @@ suite('citizen app in Chromium', { timeout: 120_000 }, () => {
           has: other.page.locator('dt', { hasText: 'Time limit by law' }),
         });
         expect(await row.locator('dd').textContent()).toBe('10 working days');
-        expect(await other.page.getByText('The city already holds this: no need to hand it in').count()).toBe(2);
+        expect(
+          await other.page
+            .getByText('If you hold this, it is attached by reference once you sign in: no need to hand it in')
+            .count(),
+        ).toBe(2);
       }
       await checkScreen(other.page, `service-${language}-${size}`);
       expect(other.errors).toEqual([]);

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import react from '@vitejs/plugin-react';
 import { defineConfig, loadEnv, type Plugin } from 'vite';
+import { serviceWorker } from './scripts/service-worker.ts';
 
 const root = import.meta.dirname;
 const outDir = join(root, 'dist');
@@ -45,7 +46,7 @@ export default defineConfig(({ mode }) => {
     root,
     base: '/',
     publicDir: join(root, 'public'),
-    plugins: [react(), precompress()],
+    plugins: [react(), serviceWorker(), precompress()],
     build: {
       outDir,
       emptyOutDir: true,

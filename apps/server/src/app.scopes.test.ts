@@ -325,6 +325,8 @@ const matrix: Record<string, Row> = {
   // The staff map and live stream: every staff member of the city, scoped to what they may see.
   'GET /api/v1/cities/:city/work-orders/map': { expect: { ...staff } },
   'GET /api/v1/cities/:city/work-orders/live': { expect: { ...staff } },
+  // The operations centre's summary: operations viewers and platform administrators.
+  'GET /api/v1/cities/:city/operations/summary': { expect: { ...admins, platformAdmin: 200 } },
   // Work orders: the responsible department within its jurisdiction (water in LN-01: staff Y) and
   // the operations centre (platform admin's department) see and act; others learn nothing (404).
   'GET /api/v1/cities/:city/work-orders': { expect: { ...staff } },
@@ -427,6 +429,7 @@ const matrix: Record<string, Row> = {
     expect: { ...staff, staffX: 200, staffY: 200, staffOutside: 200, platformAdmin: 403 },
   },
   // Administration.
+  'GET /api/v1/admin/staff': { expect: { ...admins, platformAdmin: 200 } },
   'POST /api/v1/admin/staff': { expect: admins },
   'POST /api/v1/admin/staff/:id/second-factor/reset': {
     params: (c) => ({ id: c.ids.staffY ?? '' }),

@@ -7,10 +7,13 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { ConfigProvider } from 'antd-mobile';
 import { useEffect } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router';
+import { adminRoutes } from './admin/routes.tsx';
 import { citizenRoutes } from './citizen/routes.tsx';
+import { opsRoutes } from './ops/routes.tsx';
 import { ApiError } from './shared/api/client.ts';
 import { admLocale, i18n } from './shared/i18n/index.ts';
 import { useSettings } from './shared/settings.ts';
+import { staffRoutes } from './staff/routes.tsx';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -23,7 +26,8 @@ const queryClient = new QueryClient({
   },
 });
 
-const router = createBrowserRouter(citizenRoutes);
+// The citizen app at `/`; the staff workbench, operations screen and administration under their own paths.
+const router = createBrowserRouter([...staffRoutes, ...opsRoutes, ...adminRoutes, ...citizenRoutes]);
 
 /** The whole app. */
 export function App() {

@@ -38,3 +38,16 @@ createRoot(element).render(
     <App />
   </StrictMode>,
 );
+
+// The service worker (src/sw.js, emitted by the build as /sw.js) lets the installed app start
+// offline; in development it would serve stale modules, so only a production build registers it.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  const register = () => {
+    navigator.serviceWorker.register('/sw.js').catch(() => {
+      // Without it the app works as before, only not offline.
+    });
+  };
+  // After the page's own loading, so that it does not compete with the first screen.
+  if (document.readyState === 'complete') register();
+  else window.addEventListener('load', register, { once: true });
+}

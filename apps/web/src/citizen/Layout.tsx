@@ -2,7 +2,7 @@
  * The citizen app's shell: a header (city, language switch, settings), the screen, and on
  * phones a tab bar at the bottom (on wide screens the same links sit in the header).
  */
-import { AppOutline, SearchOutline, SetOutline, UserOutline } from 'antd-mobile-icons';
+import { AppOutline, CameraOutline, SearchOutline, SetOutline, UserOutline } from 'antd-mobile-icons';
 import { Suspense, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, ScrollRestoration, useLocation } from 'react-router';
@@ -41,6 +41,7 @@ function NavItems({ className }: { className: string }) {
   const items = [
     { to: '/', label: t('nav.home'), Icon: AppOutline, end: true },
     { to: '/search', label: t('nav.services'), Icon: SearchOutline, end: false },
+    { to: '/report', label: t('nav.report'), Icon: CameraOutline, end: false },
     { to: '/me', label: t('nav.me'), Icon: UserOutline, end: false },
   ];
   return (

@@ -123,7 +123,13 @@ describeEachDialect(
     async function queueOf(who: TestSignIn, query = '') {
       const res = await app.inject({ url: `${CITY}/work-orders${query}`, headers: who.read });
       expect(res.statusCode, res.body).toBe(200);
-      return res.json().items as { id: string; trackingNo: string; status: string; escalationLevel: number }[];
+      return res.json().items as {
+        id: string;
+        trackingNo: string;
+        status: string;
+        escalationLevel: number;
+        zones: { districtId: string | null; streetId: string | null; gridId: string | null };
+      }[];
     }
 
     async function workOrderOf(trackingNo: string) {
@@ -177,6 +183,10 @@ describeEachDialect(
       expect(wo.photos).toHaveLength(1);
       expect(detail.body).not.toContain(citizen.id);
       expect(new Date(wo.acceptDueAt).getTime() - clock.now().getTime()).toBe(30 * 60_000);
+      // The queue names the same place as the work order (its zones), so that staff see where it is.
+      const queued = (await queueOf(clerk)).find((w) => w.id === id);
+      expect(queued?.zones).toEqual(wo.zones);
+      expect(wo.zones.districtId).toEqual(expect.any(String));
 
       // The photo staff see carries no metadata.
       const image = await app.inject({

@@ -1,11 +1,13 @@
 /**
  * The city-governance module as one Fastify plugin under /api/v1: categories and dispatch
  * rules, report intake and the citizen's side, the departments' work orders, the public
- * transparency feed and live updates; its background jobs register with the worker here.
+ * transparency feed, live updates and the operations centre's summary; its background jobs
+ * register with the worker here.
  */
 import type { FastifyInstance } from 'fastify';
 import { registerGovernanceJobs } from './jobs.ts';
 import { liveRoutes } from './live-routes.ts';
+import { operationsRoutes } from './ops-routes.ts';
 import { publicReportRoutes } from './public-routes.ts';
 import { myReportRoutes, reportRoutes } from './report-routes.ts';
 import { categoryRoutes } from './routes.ts';
@@ -22,4 +24,5 @@ export async function governanceRoutes(app: FastifyInstance) {
   await app.register(workOrderRoutes);
   await app.register(publicReportRoutes);
   await app.register(liveRoutes);
+  await app.register(operationsRoutes);
 }

@@ -75,16 +75,18 @@ const QueueItem = z.object({
   acceptDueAt: z.iso.datetime().nullable(),
   resolveDueAt: z.iso.datetime().nullable(),
   reportCount: z.number().int(),
+  zones: z
+    .object({
+      districtId: z.string().nullable(),
+      streetId: z.string().nullable(),
+      gridId: z.string().nullable(),
+    })
+    .describe('Zone ids of the place (district, street, grid); null outside the city’s zones'),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
 
 const Detail = QueueItem.extend({
-  zones: z.object({
-    districtId: z.string().nullable(),
-    streetId: z.string().nullable(),
-    gridId: z.string().nullable(),
-  }),
   acceptedAt: z.iso.datetime().nullable(),
   resolvedAt: z.iso.datetime().nullable(),
   closedAt: z.iso.datetime().nullable(),
@@ -159,6 +161,7 @@ const presentItem = (w: Row) => ({
   acceptDueAt: iso(w.accept_due_at),
   resolveDueAt: iso(w.resolve_due_at),
   reportCount: w.report_count,
+  zones: { districtId: w.district_id, streetId: w.street_id, gridId: w.grid_id },
   createdAt: w.created_at.toISOString(),
   updatedAt: w.updated_at.toISOString(),
 });
@@ -254,7 +257,6 @@ export async function workOrderRoutes(app: FastifyInstance) {
           department_code: department?.code ?? null,
           first_tracking_no: first?.tracking_no ?? null,
         }),
-        zones: { districtId: wo.district_id, streetId: wo.street_id, gridId: wo.grid_id },
         acceptedAt: iso(wo.accepted_at),
         resolvedAt: iso(wo.resolved_at),
         closedAt: iso(wo.closed_at),

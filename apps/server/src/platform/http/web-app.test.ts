@@ -8,6 +8,7 @@ import { SERVER_PATHS, webAppServer } from './web-app.ts';
 
 const INDEX = '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"></head><body>app</body></html>';
 const SCRIPT = 'console.log("hello");'.repeat(100);
+const SERVICE_WORKER = "self.addEventListener('fetch', () => {});";
 const html = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
 
 /** An app whose not-found handler tries the web app first, as the platform's does. */
@@ -34,6 +35,7 @@ describe('web app serving', () => {
     await writeFile(join(root, 'assets', 'index-abc.js'), SCRIPT);
     await writeFile(join(root, 'assets', 'index-abc.js.gz'), gzipSync(SCRIPT));
     await writeFile(join(root, 'manifest.webmanifest'), '{"name":"OneCity"}');
+    await writeFile(join(root, 'sw.js'), SERVICE_WORKER);
     await writeFile(join(root, '.vite', 'manifest.json'), '{}');
     app = appServing(root);
     app.get('/api/v1/known', async () => ({ ok: true }));
@@ -66,6 +68,16 @@ describe('web app serving', () => {
     expect(again.statusCode).toBe(304);
     const manifest = await app.inject({ url: '/manifest.webmanifest' });
     expect(manifest.headers['content-type']).toBe('application/manifest+json; charset=utf-8');
+  });
+
+  it('serves the service worker as a script that is checked on every use, so a deploy replaces it', async () => {
+    const res = await app.inject({ url: '/sw.js' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(res.headers['cache-control']).toBe('no-cache');
+    expect(res.body).toBe(SERVICE_WORKER);
+    const icon = await app.inject({ url: '/manifest.webmanifest' });
+    expect(icon.headers['cache-control']).toBe('public, max-age=3600');
   });
 
   it('never shadows the server: its paths and unknown files stay problem+json 404s', async () => {

@@ -1,6 +1,7 @@
 /**
  * The web app's build (apps/web/dist) at `/`. Files are served as built — hashed assets cached
- * for a year, brotli or gzip precompressed by the build when the browser takes it — and any
+ * for a year, brotli or gzip precompressed by the build when the browser takes it, the page and
+ * the service worker (/sw.js) always revalidated — and any
  * other page a browser asks for (`Accept: text/html`, no file extension) gets index.html, so the
  * app's own router shows it (SPA fallback). It answers only what no route took, and never under
  * the server's own paths; there, and for API clients that do not ask for HTML, an unknown path stays a 404.
@@ -41,6 +42,11 @@ const TYPES: Record<string, string> = {
 };
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
+/**
+ * Files a browser must check on every use: the page, and the service worker, which names the
+ * build's files — a cached copy would keep an old build running after a deploy.
+ */
+const ALWAYS_CHECKED = new Set(['/index.html', '/sw.js']);
 
 function isServerPath(path: string): boolean {
   return SERVER_PATHS.some((p) => path === p || path.startsWith(`${p}/`) || path.startsWith(`${p}.`));
@@ -124,7 +130,7 @@ export function webAppServer(options: { root?: string } = {}) {
     if (asset) {
       const cache = path.startsWith('/assets/')
         ? IMMUTABLE
-        : path === '/index.html'
+        : ALWAYS_CHECKED.has(path)
           ? 'no-cache'
           : 'public, max-age=3600';
       return send(request, reply, asset, cache);

@@ -1,60 +1,55 @@
 /**
- * Applying for a service. This first version names the service and what the applicant will
- * be asked for (the materials the city does not hold); the form rendered from the service's
- * schema, pre-filled from the profile, takes this screen's place.
+ * Starting to apply for a service: continues my draft of it, or starts one (pre-filled from my
+ * profile, the certificates the city holds attached by reference), then opens its form.
  */
-import { Button } from 'antd-mobile';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useParams } from 'react-router';
-import { type ServiceSpecView, useService } from '../../shared/api/catalog.ts';
-import { pick, pickNames } from '../../shared/format.ts';
-import { useSettings } from '../../shared/settings.ts';
+import { Navigate, useParams } from 'react-router';
+import { draftFor } from '../../shared/api/applications.ts';
 import { PageHeading, useDocumentTitle } from '../../shared/ui/page.tsx';
 import { ErrorState, Loading } from '../../shared/ui/states.tsx';
 
-/** The apply screen. */
+/** Drafts being found or made, by service: one request each, however often the screen renders. */
+const pending = new Map<string, Promise<string>>();
+
+/** The apply screen (/services/:code/apply). */
 export function ApplyScreen() {
-  const { t } = useTranslation();
-  const { language } = useSettings();
+  const { t } = useTranslation('government');
   const { code = '' } = useParams();
-  const navigate = useNavigate();
-  const service = useService(code);
+  const client = useQueryClient();
+  const [state, setState] = useState<{ id?: string; error?: unknown; attempt: number }>({ attempt: 0 });
   useDocumentTitle(t('apply.title'));
-  if (service.isPending) return <Loading lines={6} />;
-  if (service.isError) return <ErrorState error={service.error} onRetry={() => service.refetch()} />;
-  const s = service.data;
-  const spec = s.spec as ServiceSpecView;
-  const toUpload = (spec.materials ?? []).filter((m) => !m.heldBy && m.kind === 'upload');
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs again when the person retries
+  useEffect(() => {
+    let live = true;
+    let draft = pending.get(code);
+    if (!draft) {
+      draft = draftFor(code).finally(() => pending.delete(code));
+      pending.set(code, draft);
+    }
+    draft.then(
+      (id) => {
+        void client.invalidateQueries({ queryKey: ['my-applications'] });
+        if (live) setState((s) => ({ ...s, id }));
+      },
+      (error: unknown) => live && setState((s) => ({ ...s, error })),
+    );
+    return () => {
+      live = false;
+    };
+  }, [code, state.attempt]);
+
+  if (state.id) return <Navigate to={`/me/applications/${state.id}/edit`} replace />;
   return (
     <div className="page page--narrow">
       <PageHeading title={t('apply.title')} back />
-      <section className="card" aria-labelledby="apply-service">
-        <h2 id="apply-service" className="card__title">
-          {pick(language, s.nameZh, s.nameEn)}
-        </h2>
-        <p>{t('apply.intro')}</p>
-        {toUpload.length > 0 ? (
-          <>
-            <p>{t('apply.prepare')}</p>
-            <ul className="plain-list">
-              {toUpload.map((m) => (
-                <li key={m.code}>{pickNames(language, m.name)}</li>
-              ))}
-            </ul>
-          </>
-        ) : (
-          <p>{t('apply.nothingToPrepare')}</p>
-        )}
-        <p className="notice">{t('apply.notYet')}</p>
-        <Button
-          block
-          color="primary"
-          fill="outline"
-          onClick={() => navigate(`/services/${encodeURIComponent(s.code)}`)}
-        >
-          {t('apply.back')}
-        </Button>
-      </section>
+      {state.error ? (
+        <ErrorState error={state.error} onRetry={() => setState((s) => ({ attempt: s.attempt + 1 }))} />
+      ) : (
+        <Loading lines={6} label={t('apply.starting')} />
+      )}
     </div>
   );
 }

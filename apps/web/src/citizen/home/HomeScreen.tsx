@@ -221,6 +221,17 @@ export function HomeScreen() {
       </div>
       <div className="home__content">
         <LifeEvents />
+        <Section
+          id="report-problem"
+          title={t('home.report')}
+          more={
+            <Link className="section__more" to="/report">
+              {t('home.reportAction')}
+            </Link>
+          }
+        >
+          <p className="section__intro">{t('home.reportIntro')}</p>
+        </Section>
         <div className="home__columns">
           <ZeroVisit />
           <Bundles />

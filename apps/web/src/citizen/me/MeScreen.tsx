@@ -6,6 +6,9 @@ import { Link, useNavigate } from 'react-router';
 import { useProfile, useSession, useSignOut } from '../../shared/api/session.ts';
 import { PageHeading, useDocumentTitle } from '../../shared/ui/page.tsx';
 import { ErrorState, Loading } from '../../shared/ui/states.tsx';
+import { GovernanceMeLinks } from '../governance/routes.tsx';
+import { GovernmentMeLinks } from '../government/routes.tsx';
+import { PasskeysMeLink } from '../passkeys/routes.tsx';
 
 function SettingsLink() {
   const { t } = useTranslation();
@@ -90,6 +93,9 @@ export function MeScreen() {
           </dl>
         </section>
       ) : null}
+      <GovernmentMeLinks />
+      <GovernanceMeLinks />
+      <PasskeysMeLink />
       <SettingsLink />
       <Button
         block

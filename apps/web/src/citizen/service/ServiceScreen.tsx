@@ -5,11 +5,11 @@
  */
 
 import { Button } from 'antd-mobile';
-import { CheckCircleFill } from 'antd-mobile-icons';
+import { CheckCircleFill, RightOutline } from 'antd-mobile-icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { ServiceMaterial } from '#contracts';
-import { type ServiceSpecView, useService } from '../../shared/api/catalog.ts';
+import { type ServiceSpecView, useBundles, useService } from '../../shared/api/catalog.ts';
 import { ApiError } from '../../shared/api/client.ts';
 import { useSession } from '../../shared/api/session.ts';
 import { formatDays, formatFee, pick, pickNames } from '../../shared/format.ts';
@@ -18,7 +18,7 @@ import { PageHeading, useDocumentTitle } from '../../shared/ui/page.tsx';
 import { ErrorState, Loading } from '../../shared/ui/states.tsx';
 import { ServiceFacts } from '../ServiceCard.tsx';
 
-function Material({ material }: { material: ServiceMaterial }) {
+function Material({ material, signedIn }: { material: ServiceMaterial; signedIn: boolean }) {
   const { t } = useTranslation();
   const { language } = useSettings();
   return (
@@ -33,7 +33,7 @@ function Material({ material }: { material: ServiceMaterial }) {
       {material.heldBy ? (
         <p className="material__held">
           <CheckCircleFill aria-hidden="true" />
-          {t('service.heldByCity')}
+          {signedIn ? t('service.heldByCity') : t('service.heldByCitySignedOut')}
         </p>
       ) : null}
     </li>
@@ -48,6 +48,7 @@ export function ServiceScreen() {
   const navigate = useNavigate();
   const service = useService(code);
   const session = useSession();
+  const bundles = useBundles();
   const name = service.data ? pick(language, service.data.nameZh, service.data.nameEn) : null;
   useDocumentTitle(name ?? t('service.title'));
 
@@ -80,6 +81,7 @@ export function ServiceScreen() {
   const held = materials.filter((m) => m.heldBy).length;
   const signedIn = Boolean(session.data);
   const applyPath = `/services/${encodeURIComponent(s.code)}/apply`;
+  const inBundles = s.online ? (bundles.data ?? []).filter((b) => b.services.includes(s.code)) : [];
 
   return (
     <div className="page service-page">
@@ -174,18 +176,43 @@ export function ServiceScreen() {
               {t('service.materials')}
             </h2>
             {held > 0 ? (
-              <p className="card__intro">{t('service.heldSummary', { count: held, total: materials.length })}</p>
+              <p className="card__intro">
+                {t(signedIn ? 'service.heldSummary' : 'service.heldSummarySignedOut', {
+                  count: held,
+                  total: materials.length,
+                })}
+              </p>
             ) : null}
             {materials.length === 0 ? (
               <p>{t('service.noMaterials')}</p>
             ) : (
               <ul className="material-list">
                 {materials.map((m) => (
-                  <Material key={m.code} material={m} />
+                  <Material key={m.code} material={m} signedIn={signedIn} />
                 ))}
               </ul>
             )}
           </section>
+
+          {inBundles.length ? (
+            <section className="card" aria-labelledby="bundles-title">
+              <h2 id="bundles-title" className="card__title">
+                {t('service.bundles')}
+              </h2>
+              <p>{t('service.bundlesIntro')}</p>
+              <ul className="bundle-list">
+                {inBundles.map((b) => (
+                  <li key={b.code}>
+                    <Link className="bundle" to={`/bundles/${encodeURIComponent(b.code)}/apply`}>
+                      <span className="bundle__name">{pick(language, b.nameZh, b.nameEn)}</span>
+                      <span className="bundle__count">{t('home.bundleServices', { count: b.services.length })}</span>
+                      <RightOutline className="bundle__chevron" aria-hidden="true" />
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
 
           {spec.workflow?.steps.length ? (
             <section className="card" aria-labelledby="steps-title">

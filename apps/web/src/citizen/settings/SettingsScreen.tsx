@@ -1,7 +1,9 @@
 /** Settings kept on this device: the language and elder mode (适老化: larger type, larger targets, simpler screens). */
 import { Radio, Switch } from 'antd-mobile';
+import { LockOutline, RightOutline } from 'antd-mobile-icons';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { changeLanguage } from '../../shared/i18n/index.ts';
 import { LANGUAGES, type Language, updateSettings, useSettings } from '../../shared/settings.ts';
 import { PageHeading, useDocumentTitle } from '../../shared/ui/page.tsx';
@@ -63,6 +65,15 @@ export function SettingsScreen() {
           />
         </div>
       </section>
+      <ul className="link-list card">
+        <li>
+          <Link to="/me/privacy" className="link-list__item">
+            <LockOutline aria-hidden="true" />
+            <span>{t('settings.privacy')}</span>
+            <RightOutline aria-hidden="true" className="link-list__chevron" />
+          </Link>
+        </li>
+      </ul>
       <section className="card" aria-labelledby="about-title">
         <h2 id="about-title" className="card__title">
           {t('settings.about')}

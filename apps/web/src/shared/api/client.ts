@@ -51,6 +51,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Query parameters; undefined and empty values are left out. */
   query?: Record<string, string | number | boolean | undefined | null>;
+  /** Extra request headers (an `Idempotency-Key`, say). */
+  headers?: Record<string, string>;
 }
 
 function withQuery(path: string, query: CallOptions['query']): string {
@@ -62,6 +64,11 @@ function withQuery(path: string, query: CallOptions['query']): string {
   }
   const text = params.toString();
   return text ? `${path}?${text}` : path;
+}
+
+/** The session's CSRF token as last seen (for writes made without {@link call}, such as uploads). */
+export function currentCsrfToken(): string | null {
+  return csrfToken;
 }
 
 async function problemOf(response: Response): Promise<ApiError> {
@@ -97,6 +104,7 @@ export async function call<T>(method: string, path: string, body?: unknown, opti
   const headers = new Headers({ Accept: 'application/json', 'Accept-Language': getSettings().language });
   if (body !== undefined) headers.set('Content-Type', 'application/json');
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers.set('X-CSRF-Token', csrfToken);
+  for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
   let response: Response;
   try {
     response = await fetch(withQuery(path, options.query), {

@@ -1,47 +1,70 @@
 /**
- * i18next with the app's two languages. Chinese (the default) ships in the first bundle;
- * English, and antd-mobile's English texts, load when first chosen. There is no fallback
- * language: a missing English text must never show Chinese (a test keeps the files complete).
+ * i18next with the app's two languages. The shared texts (namespace `translation`: the shell
+ * and the citizen app's first screens) in Chinese ship in the first bundle; every other
+ * namespace — one per area of the app: `government`, `governance`, `staff`, `ops`, `admin` —
+ * and English load when a screen first asks for them (`useTranslation('staff')` suspends until
+ * then). There is no fallback language: a missing English text must never show Chinese (a test
+ * keeps every namespace's two files complete).
  */
 
 import type { Locale as AdmLocale } from 'antd-mobile/es/locales/base';
 import admZh from 'antd-mobile/es/locales/zh-CN';
 import i18n from 'i18next';
+import resourcesToBackend from 'i18next-resources-to-backend';
 import { initReactI18next } from 'react-i18next';
 import { type Language, updateSettings } from '../settings.ts';
 import zh from './locales/zh-CN.json';
 
+/** The namespaces besides `translation`; each has `locales/<namespace>.<language>.json`. */
+export const NAMESPACES = ['government', 'governance', 'staff', 'ops', 'admin'] as const;
+
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: { translation: typeof zh };
+    resources: {
+      translation: typeof zh;
+      government: typeof import('./locales/government.zh-CN.json');
+      governance: typeof import('./locales/governance.zh-CN.json');
+      staff: typeof import('./locales/staff.zh-CN.json');
+      ops: typeof import('./locales/ops.zh-CN.json');
+      admin: typeof import('./locales/admin.zh-CN.json');
+    };
   }
 }
 
 const admLocales: Partial<Record<Language, AdmLocale>> = { 'zh-CN': admZh };
 
-async function load(language: Language): Promise<void> {
-  if (language === 'zh-CN' || i18n.hasResourceBundle(language, 'translation')) return;
-  const [messages, adm] = await Promise.all([import('./locales/en.json'), import('antd-mobile/es/locales/en-US')]);
-  i18n.addResourceBundle(language, 'translation', messages.default);
-  admLocales[language] = adm.default;
-}
+/** Loads a namespace's texts in a language (each file is its own chunk). */
+const backend = resourcesToBackend(async (language: string, namespace: string) => {
+  if (namespace === 'translation') {
+    if (language === 'zh-CN') return zh;
+    return (await import('./locales/en.json')).default;
+  }
+  return (await import(`./locales/${namespace}.${language}.json`)).default;
+});
 
 /** Starts i18next in `language` (loading it first when it is not built in). */
 export async function initI18n(language: Language): Promise<void> {
-  await i18n.use(initReactI18next).init({
-    lng: 'zh-CN',
-    fallbackLng: false,
-    resources: { 'zh-CN': { translation: zh } },
-    interpolation: { escapeValue: false },
-    returnNull: false,
-  });
+  await i18n
+    .use(backend)
+    .use(initReactI18next)
+    .init({
+      lng: 'zh-CN',
+      fallbackLng: false,
+      ns: ['translation'],
+      defaultNS: 'translation',
+      resources: { 'zh-CN': { translation: zh } },
+      // The built-in Chinese texts are only part of them: the backend loads the rest.
+      partialBundledLanguages: true,
+      interpolation: { escapeValue: false },
+      returnNull: false,
+    });
   await switchLanguage(language);
 }
 
-/** Loads `language` if need be and makes it current. */
+/** Loads `language` if need be (its antd-mobile texts too) and makes it current. */
 export async function switchLanguage(language: Language): Promise<void> {
-  await load(language);
+  if (!admLocales[language]) admLocales[language] = (await import('antd-mobile/es/locales/en-US')).default;
   await i18n.changeLanguage(language);
 }
 

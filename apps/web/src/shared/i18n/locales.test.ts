@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'vitest';
+import { NAMESPACES } from './index.ts';
 import en from './locales/en.json';
 import zh from './locales/zh-CN.json';
+
+const files = import.meta.glob<unknown>('./locales/*.json', { eager: true, import: 'default' });
+
+function namespaceFile(namespace: string, language: string): unknown {
+  const file = files[`./locales/${namespace}.${language}.json`];
+  if (!file) throw new Error(`locales/${namespace}.${language}.json is missing`);
+  return file;
+}
+
+/** Every namespace's two files, the shared one first. */
+const FILES: [string, unknown, unknown][] = [
+  ['translation', zh, en],
+  ...NAMESPACES.map((ns): [string, unknown, unknown] => [ns, namespaceFile(ns, 'zh-CN'), namespaceFile(ns, 'en')]),
+];
 
 /** Latin words the Chinese texts may contain: the platform's name. */
 const ALLOWED_LATIN = new Set(['OneCity']);
@@ -33,10 +48,10 @@ function placeholders(text: string): string[] {
   return [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1] ?? '').sort();
 }
 
-const zhTexts = flatten(zh);
-const enTexts = flatten(en);
+describe.each(FILES)('locale files of %s', (_namespace, zh, en) => {
+  const zhTexts = flatten(zh);
+  const enTexts = flatten(en);
 
-describe('locale files', () => {
   it('have the same keys in Chinese and English', () => {
     const zhKeys = baseKeys(zhTexts);
     const enKeys = baseKeys(enTexts);

@@ -5,6 +5,7 @@
  * (a heatmap). MapLibre GL is large, so the map is its own chunk, loaded when a screen shows one.
  */
 import { lazy, Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ZoneLevel } from '#contracts';
 
 /** A point on the map (a report, a work order). */
@@ -48,9 +49,11 @@ const MapView = lazy(() => import('./MapView.tsx'));
 /** The city map (loads MapLibre on first use). */
 export function CityMap(props: CityMapProps) {
   const height = props.height ?? 280;
+  // MapLibre takes its control texts once, when the map is made: a new language makes a new map.
+  const { i18n } = useTranslation();
   return (
     <Suspense fallback={<div className="city-map city-map--loading" style={{ height }} aria-hidden="true" />}>
-      <MapView {...props} height={height} />
+      <MapView key={i18n.language} {...props} height={height} />
     </Suspense>
   );
 }

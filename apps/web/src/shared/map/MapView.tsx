@@ -7,8 +7,11 @@ import {
   Marker,
   NavigationControl,
   type StyleSpecification,
+  setWorkerUrl,
 } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
+// MapLibre finds its worker next to its own module, a file the bundler does not emit: hand it the built one.
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ZoneLevel } from '#contracts';
@@ -17,6 +20,8 @@ import { api } from '../api/client.ts';
 import { API_BASE, CITY } from '../config.ts';
 import type { CityMapProps } from './CityMap.tsx';
 import './map.css';
+
+setWorkerUrl(workerUrl);
 
 const BACKGROUND = '#eef2f5';
 const TONES = { default: '#0b57d0', urgent: '#b3261e', done: '#1b6e3a' } as const;
@@ -55,6 +60,8 @@ function boundsOf(zones: FeatureCollection | undefined): Bounds | null {
 function pinElement(): HTMLElement {
   const element = document.createElement('div');
   element.className = 'city-map__pin';
+  // Named (below) for screen readers: an element with a name needs a role.
+  element.setAttribute('role', 'img');
   element.innerHTML =
     '<svg viewBox="0 0 30 40" width="30" height="40" aria-hidden="true"><path d="M15 1C7.3 1 1 7.2 1 14.9 1 25.3 15 39 15 39s14-13.7 14-24.1C29 7.2 22.7 1 15 1z" fill="#b3261e" stroke="#fff" stroke-width="2"/><circle cx="15" cy="15" r="5" fill="#fff"/></svg>';
   return element;

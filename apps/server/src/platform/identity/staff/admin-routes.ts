@@ -6,10 +6,18 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
-import { ApiKeyList, CreateApiKeyRequest, CreatedApiKey, CreatedStaff, CreateStaffRequest } from '#contracts';
+import {
+  ApiKeyList,
+  CreateApiKeyRequest,
+  CreatedApiKey,
+  CreatedStaff,
+  CreateStaffRequest,
+  StaffRoleName,
+} from '#contracts';
 import { audit } from '../../audit/index.ts';
 import type { ApiKeysTable } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
+import { limitOffset, PageInfo, pageQuery } from '../../http/paging.ts';
 import { access } from '../access.ts';
 import { createApiKey, revokeApiKey } from '../api-keys.ts';
 import { staffOf } from '../auth.ts';
@@ -17,6 +25,34 @@ import { staffMayCreateStaff } from '../policy.ts';
 import type { StaffRole } from '../principal.ts';
 import { revokeAllSessions } from '../sessions.ts';
 import { insertStaff, resolveStaffTarget, staffCreatedEntry } from './service.ts';
+
+const StaffListQuery = z.object({
+  city: z.string().min(1).max(64).optional().describe('Platform admins: the city whose accounts to list'),
+  department: z.string().min(1).max(64).optional().describe('Only this department (code)'),
+  q: z.string().trim().max(100).optional().describe('Part of the user name or display name'),
+  ...pageQuery(100, 20),
+});
+
+const StaffList = z.object({
+  items: z.array(
+    z.object({
+      id: z.uuid(),
+      username: z.string(),
+      displayName: z.string(),
+      cityId: z.string(),
+      departmentId: z.uuid(),
+      departmentCode: z.string(),
+      roles: z.array(StaffRoleName),
+      jurisdiction: z.array(z.string()).describe('Zone codes'),
+      status: z.enum(['active', 'disabled']),
+      mustChangePassword: z.boolean().describe('Has not yet replaced the initial password'),
+      secondFactor: z.boolean().describe('Has enrolled a TOTP second factor'),
+      locked: z.boolean().describe('Locked after too many failed sign-ins'),
+      createdAt: z.iso.datetime(),
+    }),
+  ),
+  ...PageInfo,
+});
 
 function presentKey(row: Selectable<ApiKeysTable>) {
   return {
@@ -84,6 +120,89 @@ export async function staffAdminRoutes(app: FastifyInstance) {
         roles: created.roles,
         jurisdiction: created.jurisdiction,
         initialPassword: created.initialPassword,
+      };
+    },
+  );
+
+  r.get(
+    '/admin/staff',
+    {
+      config: { access: access.staff('platform_admin', 'department_admin') },
+      schema: {
+        tags: ['identity'],
+        summary: 'Staff accounts, by department then user name, without secrets',
+        description:
+          "Platform admins list any city's accounts (their own city unless `city` is given); department admins " +
+          'only their own department. `q` matches the user name or the display name.',
+        querystring: StaffListQuery,
+        response: { 200: StaffList },
+      },
+    },
+    async (request) => {
+      const me = staffOf(request);
+      const q = request.query;
+      const platformAdmin = me.roles.includes('platform_admin');
+      const cityId = platformAdmin ? (q.city ?? me.cityId) : me.cityId;
+      let query = db
+        .selectFrom('staff as s')
+        .innerJoin('departments as d', 'd.id', 's.department_id')
+        .where('s.city_id', '=', cityId);
+      if (!platformAdmin) query = query.where('s.department_id', '=', me.departmentId);
+      if (q.department) query = query.where('d.code', '=', q.department);
+      if (q.q) {
+        const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        query = query.where((eb) => eb.or([eb('s.username', 'ilike', like), eb('s.display_name', 'ilike', like)]));
+      }
+      const { limit, offset } = limitOffset(q);
+      const [total, rows] = await Promise.all([
+        query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+        query
+          .select([
+            's.id',
+            's.username',
+            's.display_name',
+            's.city_id',
+            's.department_id',
+            'd.code as department_code',
+            's.roles',
+            's.jurisdiction',
+            's.status',
+            's.must_change_password',
+            's.totp_enabled',
+            's.locked_until',
+            's.created_at',
+          ])
+          .orderBy('d.code')
+          .orderBy('s.username')
+          .limit(limit)
+          .offset(offset)
+          .execute(),
+      ]);
+      const zoneIds = [...new Set(rows.flatMap((r) => r.jurisdiction))];
+      const zones = zoneIds.length
+        ? await db.selectFrom('zones').select(['id', 'code']).where('id', 'in', zoneIds).execute()
+        : [];
+      const zoneCode = new Map(zones.map((z) => [z.id, z.code]));
+      const now = clock.now();
+      return {
+        items: rows.map((r) => ({
+          id: r.id,
+          username: r.username,
+          displayName: r.display_name,
+          cityId: r.city_id,
+          departmentId: r.department_id,
+          departmentCode: r.department_code,
+          roles: r.roles as StaffRole[],
+          jurisdiction: r.jurisdiction.map((id) => zoneCode.get(id) ?? id),
+          status: r.status,
+          mustChangePassword: r.must_change_password,
+          secondFactor: r.totp_enabled,
+          locked: r.locked_until !== null && r.locked_until > now,
+          createdAt: r.created_at.toISOString(),
+        })),
+        page: q.page,
+        pageSize: q.pageSize,
+        total: Number(total.n),
       };
     },
   );
