@@ -55,9 +55,12 @@ suite('staff workbench in Chromium', { timeout: 240_000 }, () => {
     return { page, errors };
   }
 
-  /** The screen is ready: nothing loading, no error state. */
+  /** The screen is ready: nothing loading, no error state, the last action's toast gone (it speaks the language it was shown in). */
   async function settled(page: Page) {
     await poll(() => page.locator('.state--loading').count()).toBe(0);
+    // antd keeps a toast while the pointer rests on it: the pointer leaves it first.
+    await page.mouse.move(1, (page.viewportSize()?.height ?? 600) - 1);
+    await poll(() => page.locator('.ant-message-notice').count()).toBe(0);
     expect(await page.locator('.state--error').count()).toBe(0);
   }
 

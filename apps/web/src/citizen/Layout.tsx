@@ -3,35 +3,21 @@
  * phones a tab bar at the bottom (on wide screens the same links sit in the header).
  */
 import { AppOutline, CameraOutline, SearchOutline, SetOutline, UserOutline } from 'antd-mobile-icons';
-import { Suspense, useEffect, useRef, useState } from 'react';
+import { Suspense, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, ScrollRestoration, useLocation } from 'react-router';
 import { useCity } from '../shared/api/catalog.ts';
 import { pick } from '../shared/format.ts';
-import { changeLanguage } from '../shared/i18n/index.ts';
+import { languageName, useLanguageToggle } from '../shared/i18n/index.ts';
 import { useSettings } from '../shared/settings.ts';
 import { Loading } from '../shared/ui/states.tsx';
 
 /** Switches between Chinese and English; each language's name is written in that language. */
 export function LanguageSwitch() {
-  const { language } = useSettings();
-  const [busy, setBusy] = useState(false);
-  const next = language === 'zh-CN' ? 'en' : 'zh-CN';
+  const { next, busy, toggle } = useLanguageToggle();
   return (
-    <button
-      type="button"
-      className="header-button"
-      disabled={busy}
-      onClick={async () => {
-        setBusy(true);
-        try {
-          await changeLanguage(next);
-        } finally {
-          setBusy(false);
-        }
-      }}
-    >
-      <span lang={next}>{next === 'en' ? 'English' : '中文'}</span>
+    <button type="button" className="header-button" disabled={busy} onClick={toggle}>
+      <span lang={next}>{languageName(next)}</span>
     </button>
   );
 }

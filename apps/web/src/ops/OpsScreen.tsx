@@ -9,7 +9,6 @@ import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useOutletContext } from 'react-router';
 import type { StaffProfile } from '#contracts';
-import { StaffLanguageSwitch } from '../admin/LanguageSwitch.tsx';
 import { useDepartments, useZones } from '../shared/api/admin.ts';
 import { useCity } from '../shared/api/catalog.ts';
 import {
@@ -23,6 +22,7 @@ import {
 import { pick } from '../shared/format.ts';
 import { CityMap } from '../shared/map/CityMap.tsx';
 import { useSettings } from '../shared/settings.ts';
+import { AntdLanguageSwitch as StaffLanguageSwitch } from '../shared/ui/AntdLanguageSwitch.tsx';
 import { useDocumentTitle } from '../shared/ui/page.tsx';
 import { useErrorMessage } from '../shared/ui/states.tsx';
 import type { ChartOption } from './Chart.tsx';

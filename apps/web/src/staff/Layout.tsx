@@ -8,7 +8,7 @@
 import { AuditOutlined, LogoutOutlined, ToolOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, ConfigProvider } from 'antd';
-import { Suspense, useEffect, useRef, useState } from 'react';
+import { Suspense, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../shared/api/client.ts';
@@ -22,8 +22,8 @@ import {
   useStaffSignOut,
 } from '../shared/api/staff.ts';
 import { pick } from '../shared/format.ts';
-import { changeLanguage } from '../shared/i18n/index.ts';
 import { useSettings } from '../shared/settings.ts';
+import { AntdLanguageSwitch } from '../shared/ui/AntdLanguageSwitch.tsx';
 import { AntdProvider } from '../shared/ui/AntdProvider.tsx';
 import { StaffError, StaffLoading, UserText } from './ui.tsx';
 import './staff.css';
@@ -106,28 +106,9 @@ export function StaffRoot() {
   );
 }
 
-/** Switches between Chinese and English; each language's name in that language. */
+/** The workbench's language switch (in its header). */
 export function StaffLanguageSwitch() {
-  const { language } = useSettings();
-  const [busy, setBusy] = useState(false);
-  const next = language === 'zh-CN' ? 'en' : 'zh-CN';
-  return (
-    <Button
-      type="text"
-      className="staff-header__button"
-      disabled={busy}
-      onClick={async () => {
-        setBusy(true);
-        try {
-          await changeLanguage(next);
-        } finally {
-          setBusy(false);
-        }
-      }}
-    >
-      <span lang={next}>{next === 'en' ? 'English' : '中文'}</span>
-    </Button>
-  );
+  return <AntdLanguageSwitch type="text" className="staff-header__button" />;
 }
 
 /** Moves focus to the screen after each navigation, so that screen readers start at the new content. */

@@ -11,8 +11,9 @@ import type { Locale as AdmLocale } from 'antd-mobile/es/locales/base';
 import admZh from 'antd-mobile/es/locales/zh-CN';
 import i18n from 'i18next';
 import resourcesToBackend from 'i18next-resources-to-backend';
+import { useState } from 'react';
 import { initReactI18next } from 'react-i18next';
-import { type Language, updateSettings } from '../settings.ts';
+import { type Language, updateSettings, useSettings } from '../settings.ts';
 import zh from './locales/zh-CN.json';
 
 /** The namespaces besides `translation`; each has `locales/<namespace>.<language>.json`. */
@@ -79,4 +80,28 @@ export { i18n };
 export async function changeLanguage(language: Language): Promise<void> {
   await switchLanguage(language);
   updateSettings({ language });
+}
+
+/** A language toggle's state: the language it switches to, whether it is switching, and the switch. */
+export function useLanguageToggle(): { next: Language; busy: boolean; toggle: () => Promise<void> } {
+  const { language } = useSettings();
+  const [busy, setBusy] = useState(false);
+  const next: Language = language === 'zh-CN' ? 'en' : 'zh-CN';
+  return {
+    next,
+    busy,
+    async toggle() {
+      setBusy(true);
+      try {
+        await changeLanguage(next);
+      } finally {
+        setBusy(false);
+      }
+    },
+  };
+}
+
+/** The name of `language`, written in that language (what a language button shows). */
+export function languageName(language: Language): string {
+  return language === 'en' ? 'English' : '中文';
 }
