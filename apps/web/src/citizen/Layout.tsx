@@ -3,13 +3,14 @@
  * phones a tab bar at the bottom (on wide screens the same links sit in the header).
  */
 import { AppOutline, CameraOutline, SearchOutline, SetOutline, UserOutline } from 'antd-mobile-icons';
-import { Suspense, useEffect, useRef } from 'react';
+import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, NavLink, Outlet, ScrollRestoration, useLocation } from 'react-router';
+import { Link, NavLink, Outlet, ScrollRestoration } from 'react-router';
 import { useCity } from '../shared/api/catalog.ts';
 import { pick } from '../shared/format.ts';
 import { languageName, useLanguageToggle } from '../shared/i18n/index.ts';
 import { useSettings } from '../shared/settings.ts';
+import { useFocusOnNavigate } from '../shared/ui/focus.ts';
 import { Loading } from '../shared/ui/states.tsx';
 
 /** Switches between Chinese and English; each language's name is written in that language. */
@@ -42,22 +43,6 @@ function NavItems({ className }: { className: string }) {
       ))}
     </ul>
   );
-}
-
-/** Moves focus to the screen after each navigation, so screen readers start at the new content. */
-function useFocusOnNavigate() {
-  const location = useLocation();
-  const main = useRef<HTMLElement>(null);
-  const first = useRef(true);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every navigation by design
-  useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    main.current?.focus({ preventScroll: true });
-  }, [location.pathname]);
-  return main;
 }
 
 /** The shell around every citizen screen. */

@@ -27,6 +27,7 @@ import { AntdLanguageSwitch } from '../shared/ui/AntdLanguageSwitch.tsx';
 import { AntdProvider } from '../shared/ui/AntdProvider.tsx';
 import { StaffError, StaffLoading, UserText } from './ui.tsx';
 import './staff.css';
+import { useFocusOnNavigate } from '../shared/ui/focus.ts';
 
 function isStaffKey(key: readonly unknown[]): boolean {
   return key[0] === STAFF_KEY && key[1] !== 'session';
@@ -109,22 +110,6 @@ export function StaffRoot() {
 /** The workbench's language switch (in its header). */
 export function StaffLanguageSwitch() {
   return <AntdLanguageSwitch type="text" className="staff-header__button" />;
-}
-
-/** Moves focus to the screen after each navigation, so that screen readers start at the new content. */
-function useFocusOnNavigate() {
-  const location = useLocation();
-  const main = useRef<HTMLElement>(null);
-  const first = useRef(true);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every navigation by design
-  useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    main.current?.focus({ preventScroll: true });
-  }, [location.pathname]);
-  return main;
 }
 
 function Nav({ className }: { className: string }) {
