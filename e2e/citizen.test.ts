@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   accessibilityProblems,
+  appReady,
   buildWebApp,
   chromiumAvailable,
   type Language,
@@ -51,6 +52,7 @@ suite('citizen app in Chromium', { timeout: 120_000 }, () => {
     const page = await context.newPage();
     const errors = pageErrors(page);
     await page.goto(path);
+    await appReady(page);
     return { page, errors };
   }
 
@@ -183,6 +185,8 @@ suite('citizen app in Chromium', { timeout: 120_000 }, () => {
     await page.locator('.tile').first().waitFor();
     expect(await otherLanguageText(page)).toEqual([]);
     await page.reload();
+    // Drawn by the server in the language chosen (the app keeps it in a cookie as well).
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await page.getByRole('heading', { level: 1, name: 'Hello! What do you need to do?' }).waitFor();
 
     await page.goto('/settings');

@@ -16,6 +16,7 @@ import { createPiiVault } from '../apps/server/src/platform/identity/pii.ts';
 import { staffMember } from './staff-support.ts';
 import {
   accessibilityProblems,
+  appReady,
   buildWebApp,
   chromiumAvailable,
   type Language,
@@ -87,6 +88,7 @@ suite('digital government in Chromium', { timeout: 150_000 }, () => {
     lastPage = page;
     lastErrors = errors;
     await page.goto(path);
+    await appReady(page);
     return { page, errors };
   }
 

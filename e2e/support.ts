@@ -120,12 +120,24 @@ export async function newContext(
     isMobile: size === 'phone',
   });
   if (settings.language || settings.elder) {
+    // Both places the app keeps them: the device's storage, and the cookie the server draws pages in.
+    await context.addCookies([
+      { name: 'onecity_view', value: `${settings.language ?? 'zh-CN'}.${settings.elder ? 1 : 0}`, url: baseURL },
+    ]);
     const value = JSON.stringify({ language: settings.language ?? 'zh-CN', elder: settings.elder ?? false });
     await context.addInitScript((stored) => {
       if (!localStorage.getItem('onecity.settings')) localStorage.setItem('onecity.settings', stored);
     }, value);
   }
   return context;
+}
+
+/**
+ * Waits until the app has taken the page over. The public pages arrive drawn by the server and
+ * their links work at once, but a button answers only once the app's code has loaded after the page.
+ */
+export async function appReady(page: Page): Promise<void> {
+  await page.locator('html[data-app="ready"]').waitFor({ state: 'attached' });
 }
 
 /** Collects the page's uncaught errors, so that a test can assert there were none. */

@@ -37,11 +37,33 @@ function precompress(): Plugin {
   };
 }
 
-export default defineConfig(({ mode }) => {
+/** Where the server's first-render bundle goes (never served: it runs inside the server). */
+const ssrOutDir = join(root, 'dist-ssr');
+
+export default defineConfig(({ mode, isSsrBuild }) => {
   // `npm run dev:web` proxies the API to a server started with `npm start` (ONECITY_PORT, default 3000).
   const env = loadEnv(mode, join(root, '..', '..'), 'ONECITY_');
   const api = `http://localhost:${env.ONECITY_PORT || '3000'}`;
   const proxied = ['/api', '/docs', '/openapi.json', '/verify', '/dev-pay', '/oidc', '/healthz', '/readyz'];
+  if (isSsrBuild) {
+    // `vite build --ssr src/entry-server.tsx`: one self-contained module for Node; styles and
+    // assets come from the browser build.
+    return {
+      root,
+      base: '/',
+      publicDir: false,
+      plugins: [react()],
+      ssr: { noExternal: true },
+      build: {
+        outDir: ssrOutDir,
+        emptyOutDir: true,
+        target: 'node24',
+        sourcemap: false,
+        copyPublicDir: false,
+        chunkSizeWarningLimit: 5000,
+      },
+    };
+  }
   return {
     root,
     base: '/',
@@ -54,8 +76,15 @@ export default defineConfig(({ mode }) => {
       target: 'es2022',
       sourcemap: false,
       // Vite's modulepreload polyfill is code in the entry chunk, not an inline script; modern
-      // browsers need none, so it is left out altogether.
-      modulePreload: { polyfill: false },
+      // browsers need none, so it is left out altogether. The entry (main.ts) loads the app
+      // after a page drawn on the server has loaded: there the browser fetches the app's
+      // modules as it finds them, rather than the entry adding a preload link for each of
+      // them to a page already drawn (every such link costs the page a style pass).
+      modulePreload: {
+        polyfill: false,
+        resolveDependencies: (_file, deps, { hostId }) =>
+          /^assets\/index-[^/]+\.js$/.test(hostId) ? deps.filter((dep) => dep.endsWith('.css')) : deps,
+      },
       chunkSizeWarningLimit: 800,
     },
     server: {

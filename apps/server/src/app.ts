@@ -24,11 +24,13 @@ import { geoRoutes } from './platform/geo/routes.ts';
 import { AppError } from './platform/http/errors.ts';
 import { healthRoutes } from './platform/http/health.ts';
 import { idempotencyPlugin } from './platform/http/idempotency.ts';
+import { installJsonBodyParser } from './platform/http/json-body.ts';
 import { metricsPlugin } from './platform/http/metrics.ts';
 import { frameworkProblem, installProblemHandlers, requestLocale } from './platform/http/problem.ts';
 import { securityHeaders } from './platform/http/security-headers.ts';
 import { zodValidatorCompiler } from './platform/http/validation.ts';
-import { webAppServer } from './platform/http/web-app.ts';
+import { firstRenderer } from './platform/http/first-render.ts';
+import { WEB_DIST, webAppServer } from './platform/http/web-app.ts';
 import { authPlugin } from './platform/identity/auth.ts';
 import { oidcProvider } from './platform/identity/oidc/mount.ts';
 import { createPiiVault, type PiiVault } from './platform/identity/pii.ts';
@@ -112,10 +114,12 @@ export function createLogger(config: Config, destination?: pino.DestinationStrea
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const logger = deps.logger ?? createLogger(config);
   const ownsDatabase = !deps.database;
-  const database = deps.database ?? (await openDatabase(config));
+  // Short enough for PostgreSQL's application_name (63 bytes), which the sessions carry.
+  const instanceId = `${hostname().slice(0, 40)}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const database = deps.database ?? (await openDatabase(config, { sessionName: instanceId }));
   try {
     if (ownsDatabase) await migrate(database);
-    return await assemble(config, deps, logger, database, ownsDatabase);
+    return await assemble(config, deps, logger, database, ownsDatabase, instanceId);
   } catch (error) {
     if (ownsDatabase) await database.close();
     throw error;
@@ -128,9 +132,9 @@ async function assemble(
   logger: Logger,
   database: DatabaseHandle,
   ownsDatabase: boolean,
+  instanceId: string,
 ) {
   const clock = deps.clock ?? systemClock;
-  const instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -203,7 +207,21 @@ async function assemble(
     if (ownsDatabase) await database.close();
   });
 
-  installProblemHandlers(app, webAppServer()); // the web app's build at /, only where no route answers
+  // The web app's build at /, only where no route answers; its public pages drawn on the server.
+  installProblemHandlers(
+    app,
+    webAppServer({
+      firstRender: firstRenderer({
+        root: WEB_DIST,
+        log: app.log,
+        fetch: async (request) => {
+          const res = await app.inject(request);
+          return { statusCode: res.statusCode, headers: res.headers, body: res.body };
+        },
+      }),
+    }),
+  );
+  installJsonBodyParser(app);
   await app.register(securityHeaders, {
     hsts: config.http.publicUrl.startsWith('https://'),
     mapTiles: config.map.tiles,

@@ -19,7 +19,10 @@ const repoRoot = join(webRoot, '..', '..');
 export const distDir = join(webRoot, 'dist');
 const stampFile = join(distDir, '.source-hash');
 
-const SKIP = new Set(['dist', 'node_modules']);
+/** Where the server's first-render bundle goes (apps/web/src/entry-server.tsx). */
+export const ssrDistDir = join(webRoot, 'dist-ssr');
+
+const SKIP = new Set(['dist', 'dist-ssr', 'node_modules']);
 
 async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -51,7 +54,8 @@ export async function sourceHash(): Promise<string> {
 
 /** Whether `dist/` was built from the sources as they are now. */
 export async function buildIsCurrent(hash?: string): Promise<boolean> {
-  if (!existsSync(join(distDir, 'index.html')) || !existsSync(stampFile)) return false;
+  if (!existsSync(join(distDir, 'index.html')) || !existsSync(join(ssrDistDir, 'entry-server.js'))) return false;
+  if (!existsSync(stampFile)) return false;
   return (await readFile(stampFile, 'utf8')).trim() === (hash ?? (await sourceHash()));
 }
 
@@ -68,7 +72,14 @@ export async function ensureBuilt(options: { force?: boolean } = {}): Promise<{ 
       { cause: error },
     );
   }
-  await vite.build({ configFile: join(webRoot, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+  const configFile = join(webRoot, 'vite.config.ts');
+  await vite.build({ configFile, mode: 'production', logLevel: 'warn' });
+  await vite.build({
+    configFile,
+    mode: 'production',
+    logLevel: 'warn',
+    build: { ssr: 'src/entry-server.tsx' },
+  });
   await writeFile(stampFile, `${hash}\n`);
   return { built: true };
 }
@@ -94,6 +105,8 @@ export async function homeInitialLoad(): Promise<{ jsGzip: number; cssGzip: numb
     for (const next of manifest[key]?.imports ?? []) visit(next);
   };
   visit('index.html');
+  // The entry only waits for the page, then loads the app's start (boot.tsx) and the screen.
+  visit('src/boot.tsx');
   visit('src/citizen/home/HomeScreen.tsx');
   const js = new Set<string>();
   const css = new Set<string>();

@@ -64,9 +64,10 @@ async function keep(request, response) {
 async function page(request) {
   try {
     const response = await fetch(request);
-    // Every page of the app is the same document: keep the newest as the offline start.
+    // The bare page is the same document for every path: keep the newest as the offline start
+    // (a page the server drew is one path's, with its data: not a start for the others).
     if (response.ok && (response.headers.get('content-type') ?? '').startsWith('text/html')) {
-      await keep(SHELL, response);
+      if (!response.headers.has('x-onecity-drawn')) await keep(SHELL, response);
     }
     return response;
   } catch (error) {

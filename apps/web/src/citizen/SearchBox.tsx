@@ -23,13 +23,15 @@ export function SearchBox({
   };
   return (
     <search>
-      <form className="search-box" onSubmit={submit}>
+      {/* action and name: a page the server drew searches before the app has taken it over */}
+      <form className="search-box" action="/search" method="get" onSubmit={submit}>
         <label htmlFor={id} className="visually-hidden">
           {t('search.label')}
         </label>
         <SearchOutline className="search-box__icon" aria-hidden="true" />
         <input
           id={id}
+          name="q"
           className="search-box__input"
           type="search"
           enterKeyHint="search"

@@ -131,14 +131,20 @@ function isDatabaseUnavailable(error: unknown): boolean {
   const code = (error as { code?: string }).code ?? '';
   const message = (error as Error).message ?? '';
   return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006'].includes(code) ||
-    /Connection terminated|timeout exceeded when trying to connect|embedded database busy/.test(message)
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006'].includes(
+      code,
+    ) ||
+    // pg's words for a client whose connection broke (a restart, a terminated backend): the
+    // query fails with them, and so does the rollback that follows, replacing the first error.
+    /Connection terminated|not queryable|timeout exceeded when trying to connect|embedded database busy/.test(message)
   );
 }
 
 /** Fastify's `frameworkErrors` option: router-level rejections (bad URL encoding, over-long parameters) as problems. */
 export function frameworkProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const code = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'URI_TOO_LONG' : 'BAD_URL';
+  // The router refuses before any hook runs, so the onRequest hook that names the request did not.
+  reply.header('x-request-id', request.id);
   return sendProblem(request, reply, new AppError(code));
 }
 
@@ -157,8 +163,10 @@ export function installProblemHandlers(app: FastifyInstance, fallback?: NotFound
     return sendProblem(request, reply, appError);
   });
   app.setNotFoundHandler(async (request, reply) => {
-    const answered = fallback ? await fallback(request, reply) : null;
-    if (answered) return answered;
+    // A Fastify reply is a thenable that settles with undefined once sent, so awaiting the
+    // fallback's reply yields undefined: whether it answered is `reply.sent`.
+    if (fallback) await fallback(request, reply);
+    if (reply.sent) return reply;
     return sendProblem(
       request,
       reply,

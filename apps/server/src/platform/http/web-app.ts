@@ -11,6 +11,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type DrawnPage, viewOf } from './first-render.ts';
 
 /** Where `npm run build:web` (or the start script) puts the web app. */
 export const WEB_DIST = resolve(import.meta.dirname, '../../../../web/dist');
@@ -114,13 +115,40 @@ async function send(
   return reply.send(createReadStream(file));
 }
 
+/** Sends a page drawn on the server: never cached by the browser, and it depends on the view cookie. */
+function sendDrawn(request: FastifyRequest, reply: FastifyReply, page: DrawnPage) {
+  reply
+    .header('content-type', TYPES['.html'])
+    .header('cache-control', 'no-cache')
+    .header('vary', 'Accept-Encoding, Cookie')
+    // The service worker keeps only the bare page as the offline start.
+    .header('x-onecity-drawn', '1');
+  const accepted = String(request.headers['accept-encoding'] ?? '');
+  let body = page.body;
+  if (/\bbr\b/.test(accepted)) {
+    reply.header('content-encoding', 'br');
+    body = page.br;
+  } else if (/\bgzip\b/.test(accepted)) {
+    reply.header('content-encoding', 'gzip');
+    body = page.gzip;
+  }
+  return reply.header('content-length', body.length).send(body);
+}
+
+/** Draws the public pages on the server (see first-render.ts). */
+export interface FirstRender {
+  draw(url: string, view: ReturnType<typeof viewOf>): Promise<DrawnPage | null>;
+}
+
 /**
  * The web app's answer to a request no route took, or null to leave it a 404: a file of the
- * build, or index.html for a page a browser opens. Used as the root not-found handler's first
- * try, so that a prefix with its own not-found handler (Open311's error format) keeps it.
- * Without a build at `root` (default {@link WEB_DIST}) it answers nothing: the server is API-only.
+ * build, or the page for a page a browser opens — drawn on the server for the public pages
+ * when `firstRender` is given and can, else index.html for the app to draw. Used as the root
+ * not-found handler's first try, so that a prefix with its own not-found handler (Open311's
+ * error format) keeps it. Without a build at `root` (default {@link WEB_DIST}) it answers
+ * nothing: the server is API-only.
  */
-export function webAppServer(options: { root?: string } = {}) {
+export function webAppServer(options: { root?: string; firstRender?: FirstRender } = {}) {
   const root = resolve(options.root ?? WEB_DIST);
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | null> => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return null;
@@ -137,6 +165,10 @@ export function webAppServer(options: { root?: string } = {}) {
     }
     if (extname(path) || !acceptsHtml(request)) return null;
     const index = await fileAt(root, '/index.html');
+    if (index && request.method === 'GET' && options.firstRender) {
+      const page = await options.firstRender.draw(request.url, viewOf(request.headers.cookie));
+      if (page) return sendDrawn(request, reply, page);
+    }
     return index ? send(request, reply, index, 'no-cache') : null;
   };
 }

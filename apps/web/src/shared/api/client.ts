@@ -41,6 +41,14 @@ export class ApiError extends Error {
 
 let csrfToken: string | null = null;
 
+/** How calls reach the API: the browser's fetch, or the server's own when it draws a page first. */
+let transport: (url: string, init: RequestInit) => Promise<Response> = (url, init) => fetch(url, init);
+
+/** Replaces how calls reach the API (the server's first render answers them in process). */
+export function setTransport(next: (url: string, init: RequestInit) => Promise<Response>): void {
+  transport = next;
+}
+
 /** Remembers the session's CSRF token (from sign-in or `GET /session`); null when signed out. */
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
@@ -107,7 +115,7 @@ export async function call<T>(method: string, path: string, body?: unknown, opti
   for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
   let response: Response;
   try {
-    response = await fetch(withQuery(path, options.query), {
+    response = await transport(withQuery(path, options.query), {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),

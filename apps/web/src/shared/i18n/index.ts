@@ -52,6 +52,8 @@ export async function initI18n(language: Language): Promise<void> {
     .init({
       lng: 'zh-CN',
       fallbackLng: false,
+      // Only the language asked for: `zh` (from `zh-CN`) is not one of the app's languages.
+      load: 'currentOnly',
       ns: ['translation'],
       defaultNS: 'translation',
       resources: { 'zh-CN': { translation: zh } },
