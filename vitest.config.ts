@@ -8,6 +8,7 @@ export default defineConfig({
       'tools/**/*.test.ts',
       'demo/**/*.test.ts',
       'e2e/**/*.test.ts',
+      'deploy/**/*.test.ts',
     ],
     globalSetup: ['apps/server/src/testing/global-setup.ts'],
     testTimeout: 30_000,
