@@ -22,14 +22,15 @@ import { createEventSystem, type EventSystem } from './platform/events/index.ts'
 import { fileRoutes } from './platform/files/routes.ts';
 import { geoRoutes } from './platform/geo/routes.ts';
 import { AppError } from './platform/http/errors.ts';
+import { firstRenderer } from './platform/http/first-render.ts';
 import { healthRoutes } from './platform/http/health.ts';
 import { idempotencyPlugin } from './platform/http/idempotency.ts';
 import { installJsonBodyParser } from './platform/http/json-body.ts';
 import { metricsPlugin } from './platform/http/metrics.ts';
+import { overloadProtection } from './platform/http/overload.ts';
 import { frameworkProblem, installProblemHandlers, requestLocale } from './platform/http/problem.ts';
 import { securityHeaders } from './platform/http/security-headers.ts';
 import { zodValidatorCompiler } from './platform/http/validation.ts';
-import { firstRenderer } from './platform/http/first-render.ts';
 import { WEB_DIST, webAppServer } from './platform/http/web-app.ts';
 import { authPlugin } from './platform/identity/auth.ts';
 import { oidcProvider } from './platform/identity/oidc/mount.ts';
@@ -278,6 +279,11 @@ async function assemble(
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(metricsPlugin);
+  // Before anything else works on a request: the excess of a flood is refused at once.
+  await app.register(overloadProtection, {
+    maxInFlight: config.http.maxInFlight,
+    maxEventLoopDelayMs: config.http.maxEventLoopDelayMs,
+  });
   await app.register(idempotencyPlugin);
   await app.register(authPlugin);
   await app.register(healthRoutes);

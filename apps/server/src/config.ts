@@ -102,6 +102,8 @@ const EnvSchema = z.object({
   ONECITY_DUPLICATE_RADIUS_METERS: int(0, 5_000).default(50),
   ONECITY_DUPLICATE_WINDOW_HOURS: int(0, 24 * 90).default(72),
   ONECITY_SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  ONECITY_MAX_IN_FLIGHT: int(0, 100_000).default(256),
+  ONECITY_MAX_EVENT_LOOP_DELAY_MS: int(0, 60_000).default(500),
   ONECITY_TRUST_PROXY: bool.default(false),
   ONECITY_SEED_DEMO: bool.default(false),
   ONECITY_RELAY_INTERVAL_MS: int(10, 60_000).default(200),
@@ -129,6 +131,10 @@ export interface Config {
     bodyLimit: number;
     trustProxy: boolean;
     shutdownTimeoutMs: number;
+    /** Requests one process works on at once; more are refused with 503 at once (0: no limit). */
+    maxInFlight: number;
+    /** Event-loop delay beyond which new requests are refused with 503 until it recovers (0: not checked). */
+    maxEventLoopDelayMs: number;
   };
   database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number };
   /** Where local state lives: the embedded database, its lock, files. */
@@ -226,6 +232,8 @@ export function loadConfig(
       bodyLimit: e.ONECITY_BODY_LIMIT_BYTES,
       trustProxy: e.ONECITY_TRUST_PROXY,
       shutdownTimeoutMs: e.ONECITY_SHUTDOWN_TIMEOUT_MS,
+      maxInFlight: e.ONECITY_MAX_IN_FLIGHT,
+      maxEventLoopDelayMs: e.ONECITY_MAX_EVENT_LOOP_DELAY_MS,
     },
     database: e.ONECITY_DATABASE_URL
       ? { kind: 'postgres', url: e.ONECITY_DATABASE_URL, poolSize: e.ONECITY_DATABASE_POOL_SIZE }

@@ -11,6 +11,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     ONECITY_LOG_LEVEL: 'silent',
     ONECITY_PORT: '0',
     ONECITY_DATA_DIR: mkdtempSync(join(tmpdir(), 'onecity-test-')),
+    // Test files share two cores and embedded databases that block the event loop while they
+    // load: a lagging loop is no overload here (overload.test.ts turns the check on).
+    ONECITY_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...overrides,
   });
 }

@@ -20,6 +20,13 @@ export const errorCatalog = {
     status: 400,
     title: { 'zh-CN': '请求体不是有效的 JSON', en: 'The request body is not valid JSON' },
   },
+  JSON_TOO_DEEP: {
+    status: 400,
+    title: {
+      'zh-CN': '请求体的 JSON 嵌套超过 {limit} 层',
+      en: 'The request body nests JSON more than {limit} levels deep',
+    },
+  },
   BAD_REQUEST: {
     status: 400,
     title: { 'zh-CN': '无法处理该请求', en: 'The request cannot be processed' },
@@ -292,6 +299,13 @@ export const errorCatalog = {
       en: 'A request with the same Idempotency-Key is still being processed; retry shortly',
     },
   },
+  IDEMPOTENCY_KEY_ANSWER_LOST: {
+    status: 409,
+    title: {
+      'zh-CN': '使用同一幂等键的请求已经办理，但其答复未能保存；请勿重试，请查看办理结果',
+      en: 'The request with this Idempotency-Key was carried out, but its answer was lost; do not retry, look up the result',
+    },
+  },
   CONFLICT: {
     status: 409,
     title: { 'zh-CN': '与当前状态冲突', en: 'This conflicts with the current state' },
@@ -560,6 +574,13 @@ export const errorCatalog = {
   SERVICE_UNAVAILABLE: {
     status: 503,
     title: { 'zh-CN': '服务暂时不可用，请稍后重试', en: 'The service is temporarily unavailable; try again shortly' },
+  },
+  OVERLOADED: {
+    status: 503,
+    title: {
+      'zh-CN': '当前访问人数过多，请稍后重试',
+      en: 'Too many people are using the service right now; try again shortly',
+    },
   },
   // Digital government: the service catalog.
   GOV_SERVICE_NOT_FOUND: {
