@@ -180,44 +180,51 @@ export function firstRenderer(options: { root: string; fetch: InProcessFetch; lo
     return { body, br, gzip: gz };
   };
 
+  /** The page drawn, from the pages kept, being drawn, or drawn now; null when it goes out bare. */
+  const pageFor = async (url: string, view: View): Promise<DrawnPage | null> => {
+    const server = await load();
+    if (!server?.firstRenderedScreen(url)) return null;
+    const key = `${view.language}.${view.elder ? 1 : 0} ${url}`;
+    const hit = kept.get(key);
+    if (hit && hit.until > Date.now()) return hit.page;
+    let pending = drawing.get(key);
+    if (!pending) {
+      if (waiting >= MAX_WAITING) return null;
+      waiting += 1;
+      pending = drawNow(server, url, view)
+        .then((page) => {
+          if (page) {
+            kept.delete(key);
+            kept.set(key, { page, until: Date.now() + REUSE_MS });
+            if (kept.size > MAX_KEPT) kept.delete(kept.keys().next().value as string);
+          }
+          return page;
+        })
+        .catch((error: unknown) => {
+          options.log?.warn({ err: error, url }, 'a page could not be drawn on the server; it goes out bare');
+          return null;
+        })
+        .finally(() => {
+          waiting -= 1;
+          drawing.delete(key);
+        });
+      drawing.set(key, pending);
+    }
+    return pending;
+  };
+
   return {
-    /** The page at `url` drawn in `view`, or null when it goes out bare. */
+    /**
+     * The page at `url` drawn in `view`, or null when it goes out bare — also when loading the
+     * bundle and drawing take longer than {@link DRAW_TIMEOUT_MS} (they go on, for the next visitor).
+     */
     async draw(url: string, view: View): Promise<DrawnPage | null> {
-      const server = await load();
-      if (!server?.firstRenderedScreen(url)) return null;
-      const key = `${view.language}.${view.elder ? 1 : 0} ${url}`;
-      const now = Date.now();
-      const hit = kept.get(key);
-      if (hit && hit.until > now) return hit.page;
-      let pending = drawing.get(key);
-      if (!pending) {
-        if (waiting >= MAX_WAITING) return null;
-        waiting += 1;
-        pending = drawNow(server, url, view)
-          .then((page) => {
-            if (page) {
-              kept.delete(key);
-              kept.set(key, { page, until: Date.now() + REUSE_MS });
-              if (kept.size > MAX_KEPT) kept.delete(kept.keys().next().value as string);
-            }
-            return page;
-          })
-          .catch((error: unknown) => {
-            options.log?.warn({ err: error, url }, 'a page could not be drawn on the server; it goes out bare');
-            return null;
-          })
-          .finally(() => {
-            waiting -= 1;
-            drawing.delete(key);
-          });
-        drawing.set(key, pending);
-      }
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<null>((done) => {
         timer = setTimeout(() => done(null), DRAW_TIMEOUT_MS);
       });
       try {
-        return await Promise.race([pending, timeout]);
+        return await Promise.race([pageFor(url, view), timeout]);
       } finally {
         clearTimeout(timer);
       }
