@@ -45,7 +45,14 @@ export function isApplicantOf(
   return row.enterprise_id !== null && applicant.enterpriseId === row.enterprise_id;
 }
 
-/** Appends an entry to an application's timeline in `trx`. */
+/**
+ * Appends an entry to an application's timeline in `trx`. The entry's number is the next after
+ * the last, so writers take the application's row lock first. Without it, a writer that does not
+ * hold the lock (a staff note) and one that does (a step approved at the same moment) take the
+ * same number: each then waits for the other — one on the primary key, the other on the row its
+ * foreign key must share — and PostgreSQL ends the deadlock by failing one of them. Callers that
+ * already hold the lock (every workflow action) lose nothing by it.
+ */
 export async function appendLog(
   trx: Kysely<Database>,
   applicationId: string,
@@ -59,6 +66,7 @@ export async function appendLog(
     at: Date;
   },
 ): Promise<void> {
+  await governmentDb(trx).selectFrom('applications').select('id').where('id', '=', applicationId).forUpdate().execute();
   await governmentDb(trx)
     .insertInto('application_log')
     .values({
