@@ -136,6 +136,13 @@ describeEachDialect('HTTP platform', (ctx) => {
     expect(long.statusCode).toBe(414);
     expect(long.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(long.json().code).toBe('URI_TOO_LONG');
+    // The router refuses before the hooks run; the answer still names the request like every other.
+    const badEncoding = await app.inject({ url: '/api/v1/cities/%E0%A4%A/departments' });
+    expect(badEncoding.json().code).toBe('BAD_URL');
+    for (const res of [long, badEncoding]) {
+      expect(res.headers['x-request-id']).toBeTruthy();
+      expect(res.json().requestId).toBe(res.headers['x-request-id']);
+    }
   });
 
   it('hides internals of unexpected errors behind a 500 problem', async () => {
