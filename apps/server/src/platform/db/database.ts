@@ -4,16 +4,19 @@
  * same value types, so that no code above this file knows which one it talks to.
  */
 
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import {
+  type CompiledQuery,
   type DatabaseConnection,
   type Driver,
   Kysely,
   PGliteDialect,
   PostgresDialect,
+  type QueryResult,
   sql,
   type TransactionSettings,
 } from 'kysely';
@@ -46,6 +49,16 @@ export const sharedParsers: Record<number, (text: string) => unknown> = {
   [OID.numeric]: (t) => t,
 };
 
+/**
+ * Runs inside a transaction just before it commits (on its connection, through `execute`); a
+ * throw rolls the transaction back instead. The HTTP layer uses it to mark a request's
+ * Idempotency-Key as carried out in the same transaction as the request's effects.
+ */
+export type CommitGuard = (execute: (query: CompiledQuery) => Promise<QueryResult<unknown>>) => Promise<void>;
+
+/** The guard every transaction committed in the current async context runs (see {@link CommitGuard}). */
+export const commitGuards = new AsyncLocalStorage<CommitGuard>();
+
 /** An open database: the Kysely handle plus what the platform needs around it. */
 export interface DatabaseHandle {
   db: Kysely<Database>;
@@ -61,15 +74,22 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-/** Options for {@link openDatabase} used by tests: an existing PGlite instance or a data-dir dump to load. */
+/** Options for {@link openDatabase}: an existing PGlite instance or a data-dir dump to load (tests), a session name. */
 export interface OpenOptions {
   pglite?: PGlite;
   loadDataDir?: Blob;
+  /**
+   * PostgreSQL's `application_name` for every session (at most 63 bytes): the process's name,
+   * by which other processes tell from `pg_stat_activity` whether it still runs.
+   */
+  sessionName?: string;
 }
 
 /** Opens the configured database; on PGlite it first takes the exclusive data-directory lock. */
 export async function openDatabase(config: Config, options: OpenOptions = {}): Promise<DatabaseHandle> {
-  if (config.database.kind === 'postgres') return openPostgres(config.database.url, config.database.poolSize);
+  if (config.database.kind === 'postgres') {
+    return openPostgres(config.database.url, config.database.poolSize, options.sessionName ?? null);
+  }
   return openPglite(config.database.dataDir, options);
 }
 
@@ -149,10 +169,17 @@ class PreparingClient extends pg.Client {
   }
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
+async function openPostgres(url: string, poolSize: number, sessionName: string | null): Promise<DatabaseHandle> {
+  let connectionString = url;
+  if (sessionName) {
+    // Set in the URL, where it wins over one the URL may carry: other processes look for it.
+    const parsed = new URL(url);
+    parsed.searchParams.set('application_name', sessionName);
+    connectionString = parsed.toString();
+  }
   const pool = new pg.Pool({
     Client: PreparingClient,
-    connectionString: url,
+    connectionString,
     max: poolSize,
     connectionTimeoutMillis: 5_000,
     types: {
@@ -170,7 +197,7 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
   pool.on('connect', (client) => {
     client.on('error', () => {});
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new GuardedPostgresDialect({ pool }) });
   return {
     db,
     kind: 'postgres',
@@ -223,6 +250,13 @@ export async function pingDatabase(db: Kysely<Database>, timeoutMs = 2_000): Pro
   }
 }
 
+/** PostgreSQL through `pg`, with {@link commitGuards} run before every commit. */
+class GuardedPostgresDialect extends PostgresDialect {
+  override createDriver(): Driver {
+    return new CommitGuardDriver(super.createDriver());
+  }
+}
+
 /**
  * Kysely's PGlite driver hands its single connection to every caller at once, so a query
  * issued while another request holds a transaction would run *inside* that transaction (and
@@ -230,7 +264,57 @@ export async function pingDatabase(db: Kysely<Database>, timeoutMs = 2_000): Pro
  */
 class SerialPGliteDialect extends PGliteDialect {
   override createDriver(): Driver {
-    return new SerialDriver(super.createDriver());
+    return new SerialDriver(new CommitGuardDriver(super.createDriver()));
+  }
+}
+
+/** Runs the {@link commitGuards} guard of the current context inside each transaction, before COMMIT. */
+class CommitGuardDriver implements Driver {
+  readonly #inner: Driver;
+
+  constructor(inner: Driver) {
+    this.#inner = inner;
+  }
+  init(...args: Parameters<Driver['init']>) {
+    return this.#inner.init(...args);
+  }
+  acquireConnection(...args: Parameters<Driver['acquireConnection']>) {
+    return this.#inner.acquireConnection(...args);
+  }
+  releaseConnection(connection: DatabaseConnection) {
+    return this.#inner.releaseConnection(connection);
+  }
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
+    return this.#inner.beginTransaction(connection, settings);
+  }
+  async commitTransaction(connection: DatabaseConnection) {
+    const guard = commitGuards.getStore();
+    // A throw here makes Kysely roll the transaction back.
+    if (guard) await guard((query) => connection.executeQuery(query));
+    return this.#inner.commitTransaction(connection);
+  }
+  rollbackTransaction(connection: DatabaseConnection) {
+    return this.#inner.rollbackTransaction(connection);
+  }
+  savepoint(connection: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['savepoint']>>[2]) {
+    return this.#inner.savepoint?.(connection, name, compile) ?? Promise.resolve();
+  }
+  rollbackToSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: Parameters<NonNullable<Driver['rollbackToSavepoint']>>[2],
+  ) {
+    return this.#inner.rollbackToSavepoint?.(connection, name, compile) ?? Promise.resolve();
+  }
+  releaseSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: Parameters<NonNullable<Driver['releaseSavepoint']>>[2],
+  ) {
+    return this.#inner.releaseSavepoint?.(connection, name, compile) ?? Promise.resolve();
+  }
+  destroy() {
+    return this.#inner.destroy();
   }
 }
 

@@ -110,12 +110,17 @@ export interface IdempotencyKeysTable {
   method: string;
   path: string;
   request_hash: string;
-  state: 'processing' | 'done';
+  /** `committed`: the request's effects committed, its answer is not stored (yet). */
+  state: 'processing' | 'committed' | 'done';
   response_status: number | null;
   response_headers: Json<Record<string, string>> | null;
   response_body: string | null;
   created_at: DefaultTimestamp;
   expires_at: Timestamp;
+  /** The process (its instance id) holding the reservation; null for keys reserved before it was recorded. */
+  owner: string | null;
+  /** This reservation's own id: statements about it never touch a later reservation of the same key. */
+  reservation: string | null;
 }
 
 /** platform/db (migration runner) */

@@ -301,6 +301,38 @@ describeEachDialect('events on the in-process bus', (ctx) => {
     expect(await unpublished(first.db)).toBe(0);
   });
 
+  it('keeps events in place, without counting attempts, while the bus cannot be reached', async () => {
+    const db = ctx.handle().db;
+    let reachable = false;
+    const published: string[] = [];
+    const bus: EventBus = {
+      kind: 'nats',
+      subscribe() {},
+      async start() {},
+      async stop() {},
+      async publish(batch) {
+        if (!reachable) return batch.map(() => ({ ok: false, error: 'NATS unreachable', unavailable: true }));
+        published.push(...batch.map((e) => e.id));
+        return batch.map(() => ({ ok: true }));
+      },
+    };
+    const relay = new OutboxRelay({ db, bus, clock, logger: silentLogger });
+    const { events } = await harness(ctx, clock);
+    const ids = await recordThings(events, db, 3);
+    // Down: the run fails as a whole (so that the loop backs off), the events stay due.
+    await expect(relay.runOnce()).rejects.toThrow(EventBusUnavailableError);
+    await expect(relay.runOnce()).rejects.toThrow(EventBusUnavailableError);
+    const rows = await db.selectFrom('outbox_events').selectAll().orderBy('seq').execute();
+    expect(rows.map((r) => [r.attempts, r.next_attempt_at, r.published_at, r.last_error])).toEqual(
+      ids.map(() => [0, clock.now(), null, 'NATS unreachable']),
+    );
+    // Back: published at once, in order, without waiting out a backoff of their own.
+    reachable = true;
+    expect(await relay.runOnce()).toEqual({ claimed: 3, published: 3, failed: 0 });
+    expect(published).toEqual(ids);
+    expect(await unpublished(db)).toBe(0);
+  });
+
   it('delivers through the background relay loop and stops cleanly', async () => {
     const db = ctx.handle().db;
     const { events } = await harness(ctx, clock);

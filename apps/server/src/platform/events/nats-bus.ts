@@ -87,6 +87,8 @@ interface Running {
   nc: NatsConnection;
   js: JetStreamClient;
   consumers: { messages: ConsumerMessages; loop: Promise<void> }[];
+  /** False between a disconnect and the reconnect that follows it (the client reconnects forever). */
+  connected: boolean;
 }
 
 /** Creates the JetStream bus; it connects in `start`. */
@@ -242,16 +244,24 @@ export function createNatsBus(options: NatsBusOptions): EventBus {
           const messages = await consumer.consume({ max_messages: 64 });
           consumers.push({ messages, loop: consume(subscription, messages) });
         }
-        running = { nc, js, consumers };
+        const current: Running = { nc, js, consumers, connected: true };
+        running = current;
+        void (async () => {
+          for await (const status of nc.status()) {
+            if (status.type === 'disconnect') current.connected = false;
+            else if (status.type === 'reconnect') current.connected = true;
+          }
+        })().catch(() => {});
       } catch (error) {
         await nc.close().catch(() => {});
         throw error;
       }
     },
     async publish(events) {
-      if (!running) {
-        const error = 'NATS bus not started';
-        return events.map(() => ({ ok: false, error }) as PublishOutcome);
+      if (!running?.connected) {
+        // Not worth a publish that would wait for its timeout: the relay waits for the bus instead.
+        const error = running ? `NATS unreachable at ${settings.url}` : 'NATS bus not started';
+        return events.map(() => ({ ok: false, error, unavailable: true }) as PublishOutcome);
       }
       const { js } = running;
       // Sent back to back on one connection, so JetStream stores them in this order.

@@ -7,6 +7,8 @@
  * while publishing matters on PGlite, whose single connection the in-process consumers need.
  * A relay that dies between publishing and marking leaves the lease to expire; the next relay
  * publishes the batch again, and JetStream's de-duplication and the consumers' inbox absorb it.
+ * While the bus cannot be reached at all, events keep their place and their attempt count: the
+ * loop backs off as a whole and the outbox drains within seconds of the bus coming back.
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -14,6 +16,7 @@ import type { Database } from '../db/schema.ts';
 import { type BackoffOptions, backoffMs, errorText } from '../jobs/backoff.ts';
 import type { Clock } from '../time/clock.ts';
 import { PollingLoop } from '../time/polling-loop.ts';
+import { EventBusUnavailableError } from './nats-bus.ts';
 import { toCloudEvent } from './outbox.ts';
 import type { EventBus, EventFaults } from './types.ts';
 
@@ -119,6 +122,8 @@ export class OutboxRelay {
     await this.#faults?.relayAfterPublish?.(events);
 
     const published: string[] = [];
+    const waiting: string[] = [];
+    let unreachable = '';
     let failed = 0;
     for (const [i, row] of rows.entries()) {
       const outcome = outcomes[i] ?? { ok: false, error: 'no outcome from the bus' };
@@ -127,6 +132,12 @@ export class OutboxRelay {
         continue;
       }
       failed += 1;
+      if (outcome.unavailable) {
+        // The bus is down, not the event: no attempt counted, no growing delay of its own.
+        waiting.push(row.id);
+        unreachable = outcome.error;
+        continue;
+      }
       const attempts = row.attempts + 1;
       const retryAt = new Date(this.#clock.now().getTime() + backoffMs(attempts, this.#settings.retry));
       await this.#db
@@ -145,6 +156,15 @@ export class OutboxRelay {
         .set({ published_at: this.#clock.now(), last_error: null })
         .where('id', 'in', published)
         .execute();
+    }
+    if (waiting.length > 0) {
+      await this.#db
+        .updateTable('outbox_events')
+        .set({ next_attempt_at: this.#clock.now(), last_error: unreachable })
+        .where('id', 'in', waiting)
+        .execute();
+      // The loop backs off (bounded) and the next run takes them up again, in order.
+      throw new EventBusUnavailableError(`${waiting.length} event(s) wait for the bus: ${unreachable}`);
     }
     return { claimed: rows.length, published: published.length, failed };
   }

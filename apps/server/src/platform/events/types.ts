@@ -46,8 +46,12 @@ export interface Subscription {
   handler: EventHandler;
 }
 
-/** Outcome of publishing one event: accepted by the bus, or not (and why). */
-export type PublishOutcome = { ok: true } | { ok: false; error: string };
+/**
+ * Outcome of publishing one event: accepted by the bus, or not (and why). `unavailable`: the
+ * bus itself cannot be reached (a broker outage, not this event's fault): the relay keeps the
+ * event as it was, counts no attempt, and backs off as a whole until the bus is back.
+ */
+export type PublishOutcome = { ok: true } | { ok: false; error: string; unavailable?: boolean };
 
 /**
  * Fault-injection points for tests that need a process to "crash" at a precise moment. Each

@@ -20,8 +20,11 @@ export interface PollingLoopOptions {
   abandoned: string;
 }
 
-/** How long the loop waits at most after repeated failures. */
-const MAX_ERROR_DELAY_MS = 30_000;
+/**
+ * How long the loop waits at most after repeated failures: also how long, at most, work waits
+ * after its database or broker comes back (a log line per try meanwhile).
+ */
+const MAX_ERROR_DELAY_MS = 5_000;
 
 /** See the file comment. */
 export class PollingLoop {
