@@ -51,6 +51,9 @@ describe('overload protection', () => {
     // The excess is answered at once, while the admitted requests are still held.
     await eventually(async () => answered.length === 8);
     expect(answered).toEqual(Array(8).fill(503));
+    // Live-update streams hold no slot: with every slot taken, a stream is still let through.
+    const stream = await server.inject({ url: '/api/v1/no-such-stream', headers: { accept: 'text/event-stream' } });
+    expect(stream.statusCode).toBe(404);
     // Health stays answerable for the load balancer and the operators.
     expect((await server.inject({ url: '/healthz' })).statusCode).toBe(200);
     release();

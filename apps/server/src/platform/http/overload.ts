@@ -6,9 +6,11 @@
  *
  * Two signals, either enough:
  * - requests in flight: one process works on at most `maxInFlight` at once (waiting for the
- *   database included) — the bound on how long an admitted request can queue;
+ *   database included) — the bound on how long an admitted request can queue; live-update
+ *   streams (server-sent events) stay open as long as someone watches and take no slot;
  * - event-loop delay (@fastify/under-pressure): when the loop lags more than
- *   `maxEventLoopDelayMs` (CPU saturated), new requests are refused until it recovers.
+ *   `maxEventLoopDelayMs` (CPU saturated), new requests are refused until it recovers; not in
+ *   the first seconds after start, when loading the database stalls the loop by design.
  * Health, readiness and metrics are never refused: operators and load balancers need them most
  * when the process is busiest. Refusals are counted in `onecity_http_shed_total`.
  */
@@ -35,6 +37,14 @@ function exempt(request: FastifyRequest): boolean {
   return EXEMPT.has(request.url.split('?')[0] ?? '');
 }
 
+/** A live-update stream (server-sent events): open for as long as someone watches, so it holds no slot. */
+function longLived(request: FastifyRequest): boolean {
+  return /\btext\/event-stream\b/.test(String(request.headers.accept ?? ''));
+}
+
+/** How long after the server starts listening the event-loop check waits: the start itself stalls the loop. */
+const SETTLE_MS = 2_000;
+
 /** Registers load shedding for every route of `app`. */
 export const overloadProtection = fp(
   async (app: FastifyInstance, options: OverloadOptions) => {
@@ -52,13 +62,23 @@ export const overloadProtection = fp(
     };
 
     if (options.maxEventLoopDelayMs > 0) {
+      // Migrations, seeding and loading the embedded database block the loop before the server
+      // listens; what the sampler saw then is no overload.
+      let armedAt = Number.POSITIVE_INFINITY;
+      app.addHook('onListen', async () => {
+        armedAt = Date.now() + SETTLE_MS;
+      });
+      app.addHook('onReady', async () => {
+        // Served without listening (inject): armed once ready.
+        if (armedAt === Number.POSITIVE_INFINITY) armedAt = Date.now() + SETTLE_MS;
+      });
       await app.register(underPressure, {
         maxEventLoopDelay: options.maxEventLoopDelayMs,
         retryAfter: Number(retryAfter),
         sampleInterval: 250,
         pressureHandler: (request: FastifyRequest, reply: FastifyReply, type: string) => {
           // Returning nothing lets the request through.
-          if (exempt(request)) return;
+          if (exempt(request) || Date.now() < armedAt) return;
           refuse(request, reply, type);
         },
       });
@@ -67,7 +87,7 @@ export const overloadProtection = fp(
     if (options.maxInFlight > 0) {
       let inFlight = 0;
       app.addHook('onRequest', (request, reply, done) => {
-        if (exempt(request)) return done();
+        if (exempt(request) || longLived(request)) return done();
         if (inFlight >= options.maxInFlight) {
           refuse(request, reply, 'inFlight');
           return;
