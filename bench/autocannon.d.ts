@@ -68,6 +68,13 @@ declare module 'autocannon' {
   /** A running load test. */
   export interface Instance {
     stop(): void;
+    /** Every response: its status, size and latency in milliseconds. */
+    on(
+      event: 'response',
+      listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void,
+    ): Instance;
+    /** Every failed request: a socket error, or a timeout (message `request timed out`). */
+    on(event: 'reqError', listener: (error: Error) => void): Instance;
   }
 
   /** Starts a load test; `callback` receives the result when it ends (a WorkerResult off the main thread). */

@@ -1,11 +1,12 @@
 /**
  * The worker thread behind `runLoad` (load.ts): runs one autocannon test, or with `rate` an
- * evenly paced open-loop run of its own, and posts its summary back.
+ * evenly paced open-loop run of its own, and posts its summary back (with `timeline`, second by
+ * second too).
  */
 import { Agent, request as httpRequest } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import autocannon, { type Options, type Request, type Result, type WorkerResult } from 'autocannon';
-import type { LoadResult, LoadSpec, PlannedRequest } from './load.ts';
+import type { LoadResult, LoadSecond, LoadSpec, PlannedRequest } from './load.ts';
 
 const spec = workerData as LoadSpec;
 const cpuAtStart = process.threadCpuUsage();
@@ -21,6 +22,99 @@ let taken = 0;
 function nextPlanned(): PlannedRequest {
   const list = spec.requests!;
   return list[taken++ % list.length]!;
+}
+
+/** The `p`-quantile of ascending `sorted` (0 when empty), in milliseconds, not rounded. */
+function quantile(sorted: number[], p: number): number {
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
+
+const oneDecimal = (ms: number) => Math.round(ms * 10) / 10;
+
+/** What ended in one second of the run, before its latencies are summarised. */
+interface OpenSecond {
+  sent: number;
+  waiting: number;
+  ok: number[];
+  non2xx: number[];
+  refused: number;
+  limited: number;
+  other: number;
+  errors: number;
+  timeouts: number;
+}
+
+/** Counts responses, errors and sends by the second of the run they happen in (see `LoadSpec.timeline`). */
+class Timeline {
+  readonly #began: number;
+  readonly #seconds: OpenSecond[] = [];
+
+  constructor(began: number) {
+    this.#began = began;
+  }
+
+  #at(now: number): OpenSecond {
+    const index = Math.max(0, Math.floor((now - this.#began) / 1000));
+    for (let i = this.#seconds.length; i <= index; i++) {
+      this.#seconds.push({
+        sent: 0,
+        waiting: 0,
+        ok: [],
+        non2xx: [],
+        refused: 0,
+        limited: 0,
+        other: 0,
+        errors: 0,
+        timeouts: 0,
+      });
+    }
+    return this.#seconds[index]!;
+  }
+
+  /** A request sent; `waiting` requests (this one included) have no socket yet. */
+  sent(now: number, waiting: number) {
+    const second = this.#at(now);
+    second.sent++;
+    second.waiting = Math.max(second.waiting, waiting);
+  }
+
+  response(now: number, status: number, latencyMs: number) {
+    const second = this.#at(now);
+    if (status >= 200 && status < 300) second.ok.push(latencyMs);
+    else {
+      second.non2xx.push(latencyMs);
+      if (status === 503) second.refused++;
+      else if (status === 429) second.limited++;
+      else second.other++;
+    }
+  }
+
+  error(now: number, timeout: boolean) {
+    const second = this.#at(now);
+    if (timeout) second.timeouts++;
+    else second.errors++;
+  }
+
+  summary(withSent: boolean): LoadSecond[] {
+    return this.#seconds.map((s, second) => {
+      const ok = s.ok.sort((a, b) => a - b);
+      const non2xx = s.non2xx.sort((a, b) => a - b);
+      return {
+        second,
+        ...(withSent ? { sent: s.sent, waitingForSocket: s.waiting } : {}),
+        ok: ok.length,
+        refused: s.refused,
+        limited: s.limited,
+        other: s.other,
+        errors: s.errors,
+        timeouts: s.timeouts,
+        okP50Ms: oneDecimal(quantile(ok, 0.5)),
+        okP99Ms: oneDecimal(quantile(ok, 0.99)),
+        non2xxP50Ms: oneDecimal(quantile(non2xx, 0.5)),
+        non2xxP99Ms: oneDecimal(quantile(non2xx, 0.99)),
+      };
+    });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -67,13 +161,33 @@ function runAutocannon() {
     requests: [request],
   };
 
-  autocannon(options, (error, result) => {
+  const began = performance.now();
+  const timeline = spec.timeline ? new Timeline(began) : undefined;
+  const non2xx: number[] = [];
+  const instance = autocannon(options, (error, result) => {
     if (error || !result) {
       parentPort?.postMessage({ error: error ? String(error.stack ?? error) : 'no result' });
       return;
     }
-    parentPort?.postMessage({ result: summarise(result, options) });
+    const summary = summarise(result, options);
+    if (timeline) {
+      non2xx.sort((a, b) => a - b);
+      summary.non2xxP50Ms = oneDecimal(quantile(non2xx, 0.5));
+      summary.non2xxP99Ms = oneDecimal(quantile(non2xx, 0.99));
+      summary.timeline = timeline.summary(false);
+      summary.startedAt = performance.timeOrigin + began;
+    }
+    parentPort?.postMessage({ result: summary });
   });
+  if (timeline) {
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      timeline.response(performance.now(), statusCode, responseTime);
+      if (statusCode < 200 || statusCode >= 300) non2xx.push(responseTime);
+    });
+    instance.on('reqError', (error) => {
+      timeline.error(performance.now(), error.message === 'request timed out');
+    });
+  }
 }
 
 /**
@@ -126,17 +240,45 @@ const PACED_TIMEOUT_MS = 10_000;
  */
 async function runPaced(rate: number): Promise<LoadResult> {
   const target = new URL(spec.url);
-  const agent = new Agent({ keepAlive: true, maxSockets: spec.connections });
+  // Every socket kept open while idle (the default keeps 256), so that a run never reconnects.
+  const agent = new Agent({ keepAlive: true, maxSockets: spec.connections, maxFreeSockets: spec.connections });
+  if (spec.preconnect) {
+    const path = spec.preconnect;
+    await Promise.all(
+      Array.from(
+        { length: spec.connections },
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const req = httpRequest({ agent, host: target.hostname, port: target.port, path }, (res) => {
+              res.resume();
+              res.on('end', () => resolve());
+            });
+            req.on('error', reject);
+            req.end();
+          }),
+      ),
+    );
+  }
   const count = Math.max(1, Math.round(rate * spec.durationSeconds));
   const interval = 1000 / rate;
   const latencies: number[] = [];
+  const non2xxLatencies: number[] = [];
   const statusCodes: Record<string, number> = {};
   let non2xx = 0;
   let errors = 0;
   let timeouts = 0;
   const inFlight = new Set<Promise<void>>();
+  const start = performance.now() + 20;
+  const timeline = spec.timeline ? new Timeline(start) : undefined;
+  let maxSendLag = 0;
+  /** Requests sent that have no socket yet (every socket of `connections` busy). */
+  let waiting = 0;
 
   const send = (due: number) => {
+    const sentAt = performance.now();
+    maxSendLag = Math.max(maxSendLag, sentAt - due);
+    waiting++;
+    timeline?.sent(sentAt, waiting);
     const planned: PlannedRequest = spec.requests?.length
       ? nextPlanned()
       : { path: spec.paths?.[Math.floor(Math.random() * spec.paths.length)] ?? '/' };
@@ -158,21 +300,36 @@ async function runPaced(rate: number): Promise<LoadResult> {
           res.resume();
           res.on('end', () => {
             const code = res.statusCode ?? 0;
+            const now = performance.now();
             statusCodes[code] = (statusCodes[code] ?? 0) + 1;
-            if (code >= 200 && code < 300) latencies.push(performance.now() - due);
-            else non2xx++;
+            if (code >= 200 && code < 300) latencies.push(now - due);
+            else {
+              non2xx++;
+              non2xxLatencies.push(now - due);
+            }
+            timeline?.response(now, code, now - due);
             resolve();
           });
         },
       );
       let timedOut = false;
+      let hasSocket = false;
+      req.once('socket', () => {
+        hasSocket = true;
+        waiting--;
+      });
       req.on('timeout', () => {
         timedOut = true;
         timeouts++;
+        timeline?.error(performance.now(), true);
         req.destroy();
       });
       req.on('error', () => {
-        if (!timedOut) errors++;
+        if (!hasSocket) waiting--;
+        if (!timedOut) {
+          errors++;
+          timeline?.error(performance.now(), false);
+        }
         resolve();
       });
       req.end(body);
@@ -181,7 +338,6 @@ async function runPaced(rate: number): Promise<LoadResult> {
     void done.then(() => inFlight.delete(done));
   };
 
-  const start = performance.now() + 20;
   let sent = 0;
   while (sent < count) {
     const now = performance.now();
@@ -189,19 +345,23 @@ async function runPaced(rate: number): Promise<LoadResult> {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(5, start + sent * interval - now))));
   }
   const sendingSeconds = (performance.now() - start) / 1000;
+  const sendingEndedAt = performance.timeOrigin + performance.now();
+  parentPort?.postMessage({ sendingEndedAt });
   await Promise.all(inFlight);
   agent.destroy();
 
   latencies.sort((a, b) => a - b);
-  const percentile = (p: number) =>
-    latencies.length === 0
-      ? 0
-      : Math.round(latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)]!);
+  non2xxLatencies.sort((a, b) => a - b);
   const total = latencies.length + non2xx;
   return {
     requestsPerSecond: total / Math.max(sendingSeconds, spec.durationSeconds),
-    p50Ms: percentile(0.5),
-    p99Ms: percentile(0.99),
+    p50Ms: Math.round(quantile(latencies, 0.5)),
+    p99Ms: Math.round(quantile(latencies, 0.99)),
+    non2xxP50Ms: oneDecimal(quantile(non2xxLatencies, 0.5)),
+    non2xxP99Ms: oneDecimal(quantile(non2xxLatencies, 0.99)),
+    maxSendLagMs: Math.round(maxSendLag),
+    sendingEndedAt,
+    ...(timeline ? { timeline: timeline.summary(true), startedAt: performance.timeOrigin + start } : {}),
     total,
     non2xx,
     errors,

@@ -53,6 +53,43 @@ export interface LoadSpec {
    * Without it: closed loop, each connection sends its next request as soon as the answer came.
    */
   rate?: number;
+  /**
+   * Also answer a per-second timeline of the run ({@link LoadResult.timeline}): what was sent and
+   * answered in each second, by status class, with latencies. Works for both loops.
+   */
+  timeline?: boolean;
+  /**
+   * Open loop: before the run, open every one of `connections` sockets with a GET of this path
+   * (all at once), so that the run measures requests on open connections rather than how fast
+   * the server accepts new ones.
+   */
+  preconnect?: string;
+}
+
+/** One second of a run (see {@link LoadSpec.timeline}): responses that ended in it, by status class. */
+export interface LoadSecond {
+  /** Seconds since the run began: this entry counts what ended in [second, second + 1). */
+  second: number;
+  /** Requests sent in that second (open loop only; autocannon does not say). */
+  sent?: number;
+  /** Open loop: the most requests at once that waited for a socket (all `connections` busy) in that second. */
+  waitingForSocket?: number;
+  /** 2xx responses. */
+  ok: number;
+  /** 503 responses (a process shedding load). */
+  refused: number;
+  /** 429 responses (a rate limit). */
+  limited: number;
+  /** Any other status. */
+  other: number;
+  /** Socket errors other than timeouts, and timeouts. */
+  errors: number;
+  timeouts: number;
+  /** Latency of the 2xx responses and of the others, in milliseconds (0 when there were none). */
+  okP50Ms: number;
+  okP99Ms: number;
+  non2xxP50Ms: number;
+  non2xxP99Ms: number;
 }
 
 /** What one run measured. Latency counts 2xx responses only (autocannon's rule), at 1 ms resolution. */
@@ -71,14 +108,33 @@ export interface LoadResult {
   requestsUsed?: number;
   /** CPU time of the load generator's thread during the run, in milliseconds. */
   loadGeneratorCpuMs: number;
+  /** Latency of the non-2xx responses, in milliseconds (open loop, or with `timeline`). */
+  non2xxP50Ms?: number;
+  non2xxP99Ms?: number;
+  /** Open loop: how late the latest request was sent after it was due, in milliseconds (the generator falling behind). */
+  maxSendLagMs?: number;
+  /** With {@link LoadSpec.timeline}: every second of the run, from the first. */
+  timeline?: LoadSecond[];
+  /** With {@link LoadSpec.timeline}: when the timeline's second 0 began (`Date.now()` time, ms). */
+  startedAt?: number;
+  /** Open loop: when the last request was sent (`Date.now()` time, ms); answers may still be arriving. */
+  sendingEndedAt?: number;
 }
 
-/** Runs `spec` with autocannon in a fresh worker thread and resolves with its summary. */
-export function runLoad(spec: LoadSpec): Promise<LoadResult> {
+/**
+ * Runs `spec` with autocannon in a fresh worker thread and resolves with its summary. An open
+ * loop calls `onSendingEnded` the moment it has sent its last request (with its `Date.now()` time),
+ * before the answers still on their way have arrived.
+ */
+export function runLoad(spec: LoadSpec, onSendingEnded?: (at: number) => void): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./load-worker.ts', import.meta.url), { workerData: spec });
     let settled = false;
-    worker.once('message', (message: { result?: LoadResult; error?: string }) => {
+    worker.on('message', (message: { result?: LoadResult; error?: string; sendingEndedAt?: number }) => {
+      if (message.sendingEndedAt !== undefined) {
+        onSendingEnded?.(message.sendingEndedAt);
+        return;
+      }
       settled = true;
       if (message.result) resolve(message.result);
       else reject(new Error(`load generator failed: ${message.error ?? 'unknown error'}`));
