@@ -13,7 +13,9 @@
  *       parts; memory after a full garbage collection between them                              growth, p99 drift
  *
  * The baseline is the capacity measured in the same run: the flood, the recovery and the soak
- * are stated as shares of it.
+ * are stated as shares of it. The flood's sockets are opened before it starts (as a reverse
+ * proxy's pool would be): a burst of new connections to a saturated process waits in the
+ * kernel, where no limit of the process can answer it. The goals are the GOAL_* constants below.
  *
  * The mix: 60 % catalog searches (answered from the search's memory; Zipf-distributed queries,
  * some with facets or a second page), 20 % a service's full detail (a database read), 17 % the

@@ -6,6 +6,7 @@
  * changed through another process within {@link CATALOG_TTL_MS}.
  */
 import type { Kysely } from 'kysely';
+import { recentValues } from '../../platform/cache/recent.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { type CurrentRule, type DispatchDecision, decideDispatch, type ZoneIds } from './dispatch.ts';
 import { type Category, listCategoryTree } from './repository.ts';
@@ -24,7 +25,7 @@ export interface CityCatalog {
   timeZone: string;
 }
 
-const caches = new WeakMap<object, Map<string, { at: number; value: Promise<CityCatalog> }>>();
+const catalogs = recentValues<CityCatalog>({ ttlMs: CATALOG_TTL_MS, max: 1_000 });
 
 async function load(db: Kysely<Database>, cityId: string): Promise<CityCatalog> {
   const [groups, ruleRows, departmentRows, city] = await Promise.all([
@@ -60,23 +61,12 @@ async function load(db: Kysely<Database>, cityId: string): Promise<CityCatalog> 
 
 /** The catalog of `cityId`, from the cache while it is fresh. */
 export function cityCatalog(db: Kysely<Database>, cityId: string): Promise<CityCatalog> {
-  let cache = caches.get(db);
-  if (!cache) {
-    cache = new Map();
-    caches.set(db, cache);
-  }
-  const now = performance.now();
-  const entry = cache.get(cityId);
-  if (entry && now - entry.at < CATALOG_TTL_MS) return entry.value;
-  const value = load(db, cityId);
-  cache.set(cityId, { at: now, value });
-  value.catch(() => cache.delete(cityId));
-  return value;
+  return catalogs(db).get(cityId, () => load(db, cityId));
 }
 
 /** Forgets the catalog of `cityId` (after a change of its rules or categories in this process). */
 export function invalidateCatalog(db: Kysely<Database>, cityId: string): void {
-  caches.get(db)?.delete(cityId);
+  catalogs(db).forget(cityId);
 }
 
 /** {@link decideDispatch} with the catalog's rules and departments. */

@@ -6,6 +6,7 @@
  * most once every {@link SUMMARY_TTL_MS} per city however many screens ask.
  */
 import { type Kysely, sql } from 'kysely';
+import { recentValues } from '../../platform/cache/recent.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { Priority } from './schema.ts';
 import { governanceDb } from './schema.ts';
@@ -299,7 +300,7 @@ export async function readOperationsSummary(
   };
 }
 
-const caches = new WeakMap<object, Map<string, { at: number; value: Promise<OperationsSummary> }>>();
+const summaries = recentValues<OperationsSummary>({ ttlMs: SUMMARY_TTL_MS, max: 1_000 });
 
 /** The summary of `cityId`, read again only when the one in memory is older than {@link SUMMARY_TTL_MS}. */
 export function operationsSummary(
@@ -308,16 +309,5 @@ export function operationsSummary(
   timeZone: string,
   now: Date,
 ): Promise<OperationsSummary> {
-  let cache = caches.get(db);
-  if (!cache) {
-    cache = new Map();
-    caches.set(db, cache);
-  }
-  const at = performance.now();
-  const entry = cache.get(cityId);
-  if (entry && at - entry.at < SUMMARY_TTL_MS) return entry.value;
-  const value = readOperationsSummary(db, cityId, timeZone, now);
-  cache.set(cityId, { at, value });
-  value.catch(() => cache.delete(cityId));
-  return value;
+  return summaries(db).get(cityId, () => readOperationsSummary(db, cityId, timeZone, now));
 }

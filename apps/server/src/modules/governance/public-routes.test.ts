@@ -10,6 +10,7 @@ import { ManualClock } from '../../platform/time/clock.ts';
 import { describeEachDialect } from '../../testing/db.ts';
 import { signedInCitizen, type TestSignIn } from '../../testing/identity.ts';
 import { type ReportInput, submitReport } from './intake.ts';
+import { PUBLIC_TOTAL_MAX_AGE_MS } from './public.ts';
 import { governanceDb } from './schema.ts';
 
 const PHONE = '13912345678';
@@ -240,6 +241,11 @@ describeEachDialect(
         .set({ status: 'closed' })
         .where('id', '=', fresh.workOrderId)
         .execute();
+      // The items are current at once; the total, counted at most once per interval, within it.
+      const soon = (await list('?status=closed')).json();
+      expect(soon.items.map((i: { trackingNo: string }) => i.trackingNo)).toContain(fresh.trackingNo);
+      expect(soon.total).toBe(closedBefore);
+      clock.advance(PUBLIC_TOTAL_MAX_AGE_MS + 1);
       const closed = (await list('?status=closed')).json();
       expect(closed.total).toBe(closedBefore + 1);
       expect(closed.items.map((i: { trackingNo: string }) => i.trackingNo)).toContain(fresh.trackingNo);

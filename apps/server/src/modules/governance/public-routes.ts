@@ -17,6 +17,7 @@ import {
   listPublicItems,
   MAP_FEATURE_CAP,
   mapPublicItems,
+  PUBLIC_TOTAL_MAX_AGE_MS,
   type PublicFilter,
   type PublicItem,
   parseBBox,
@@ -163,7 +164,7 @@ export async function publicReportRoutes(app: FastifyInstance) {
         summary:
           'The problems reported in the city, newest first: one item per problem (duplicates counted in reportCount), ' +
           'with status, department and times. Never who reported it nor what they wrote; sensitive categories ' +
-          'only with their area.',
+          `only with their area. The items are current; \`total\` may be up to ${PUBLIC_TOTAL_MAX_AGE_MS / 1000} s behind them.`,
         params: CityParams,
         querystring: ListQuery,
         response: { 200: z.object({ items: z.array(PublicReport), ...PageInfo }) },
@@ -173,7 +174,7 @@ export async function publicReportRoutes(app: FastifyInstance) {
       const city = cityOf(request);
       const q = request.query;
       const filter = await filterOf(city.id, q);
-      const { items, total } = await listPublicItems(db(), city.id, filter, limitOffset(q));
+      const { items, total } = await listPublicItems(db(), city.id, filter, limitOffset(q), app.platform.clock);
       publicCache(reply);
       return {
         items: items.map((item) => ({ ...fields(item), location: item.location })),

@@ -12,7 +12,9 @@
 import { cellToLatLng, cellToParent } from 'h3-js';
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { ZoneLevel } from '#contracts';
+import { recentValues } from '../../platform/cache/recent.ts';
 import type { Database } from '../../platform/db/schema.ts';
+import type { Clock } from '../../platform/time/clock.ts';
 import { type GovernanceDatabase, governanceDb, type ReportCategoriesTable, type WorkOrdersTable } from './schema.ts';
 import { OPEN_STATUSES, type WorkOrderStatus } from './workflow.ts';
 
@@ -20,6 +22,14 @@ import { OPEN_STATUSES, type WorkOrderStatus } from './workflow.ts';
 export const HIDDEN_STATUSES: readonly WorkOrderStatus[] = ['invalid', 'merged'];
 /** Statuses the public filter `status=closed` means: the work is done. */
 export const DONE_STATUSES: readonly WorkOrderStatus[] = ['resolved', 'closed'];
+/**
+ * How long the list's total may lag behind: counting what the public may see reads every work
+ * order of the city (tens of milliseconds per hundred thousand), while the page itself is an
+ * index range and is always read fresh. Anyone may ask, as often as they like: the count is
+ * made at most once per city, filter and this interval in a process.
+ */
+export const PUBLIC_TOTAL_MAX_AGE_MS = 5_000;
+const totals = recentValues<number>({ ttlMs: PUBLIC_TOTAL_MAX_AGE_MS, max: 5_000 });
 /** The most features one map answer carries. */
 export const MAP_FEATURE_CAP = 2000;
 /** Resolution of the H3 cell whose centre stands for a sensitive item (edge ≈ 1.2 km). */
@@ -261,16 +271,27 @@ export async function listPublicItems(
   cityId: string,
   filter: Omit<PublicFilter, 'bbox'>,
   page: { limit: number; offset: number },
+  clock: Clock,
 ): Promise<{ items: PublicItem[]; total: number }> {
-  const total = await visible(db, cityId, filter)
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
+  const key = JSON.stringify([
+    cityId,
+    filter.categoryCode ?? null,
+    filter.state ?? null,
+    filter.zone?.id ?? null,
+    filter.since?.getTime() ?? null,
+  ]);
+  const total = await totals(db, clock).get(key, async () => {
+    const row = await visible(db, cityId, filter)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  });
   const rows = await itemRows(db, cityId, filter).limit(page.limit).offset(page.offset).execute();
   const photos = await publicPhotos(
     db,
     rows.map((r) => r.id),
   );
-  return { total: Number(total.n), items: rows.map((row) => present(row, photos)) };
+  return { total, items: rows.map((row) => present(row, photos)) };
 }
 
 /**

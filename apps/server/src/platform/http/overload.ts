@@ -55,10 +55,13 @@ export const overloadProtection = fp(
       labelNames: ['reason'] as const,
       registers: app.hasDecorator('metrics') ? [app.metrics] : [],
     });
+    // One error for every refusal: it is never changed, and a new one per refusal would capture a
+    // stack trace each time, which a flood makes the process do thousands of times a second.
+    const overloaded = new AppError('OVERLOADED', {}, { headers: { 'retry-after': retryAfter } });
     const refuse = (request: FastifyRequest, reply: FastifyReply, reason: string) => {
       shed.inc({ reason });
       request.log.warn({ reason }, 'request refused: overloaded');
-      return sendProblem(request, reply, new AppError('OVERLOADED', {}, { headers: { 'retry-after': retryAfter } }));
+      return sendProblem(request, reply, overloaded);
     };
 
     if (options.maxEventLoopDelayMs > 0) {
