@@ -9,6 +9,7 @@ export default defineConfig({
       'demo/**/*.test.ts',
       'e2e/**/*.test.ts',
       'deploy/**/*.test.ts',
+      'bench/**/*.test.ts',
     ],
     globalSetup: ['apps/server/src/testing/global-setup.ts'],
     testTimeout: 30_000,

@@ -262,6 +262,7 @@ async function runPaced(rate: number): Promise<LoadResult> {
   const count = Math.max(1, Math.round(rate * spec.durationSeconds));
   const interval = 1000 / rate;
   const latencies: number[] = [];
+  const byKind = new Map<string, number[]>();
   const non2xxLatencies: number[] = [];
   const statusCodes: Record<string, number> = {};
   let non2xx = 0;
@@ -302,8 +303,14 @@ async function runPaced(rate: number): Promise<LoadResult> {
             const code = res.statusCode ?? 0;
             const now = performance.now();
             statusCodes[code] = (statusCodes[code] ?? 0) + 1;
-            if (code >= 200 && code < 300) latencies.push(now - due);
-            else {
+            if (code >= 200 && code < 300) {
+              latencies.push(now - due);
+              if (planned.kind) {
+                const list = byKind.get(planned.kind) ?? [];
+                list.push(now - due);
+                byKind.set(planned.kind, list);
+              }
+            } else {
               non2xx++;
               non2xxLatencies.push(now - due);
             }
@@ -361,6 +368,19 @@ async function runPaced(rate: number): Promise<LoadResult> {
     non2xxP99Ms: oneDecimal(quantile(non2xxLatencies, 0.99)),
     maxSendLagMs: Math.round(maxSendLag),
     sendingEndedAt,
+    ...(byKind.size > 0
+      ? {
+          okByKind: Object.fromEntries(
+            [...byKind].map(([kind, list]) => {
+              list.sort((a, b) => a - b);
+              return [
+                kind,
+                { ok: list.length, p50Ms: oneDecimal(quantile(list, 0.5)), p99Ms: oneDecimal(quantile(list, 0.99)) },
+              ];
+            }),
+          ),
+        }
+      : {}),
     ...(timeline ? { timeline: timeline.summary(true), startedAt: performance.timeOrigin + start } : {}),
     total,
     non2xx,

@@ -25,6 +25,8 @@ export interface PlannedRequest {
   path: string;
   headers?: Record<string, string>;
   body?: string;
+  /** What kind of request it is: the open loop reports the 2xx latency of each kind apart. */
+  kind?: string;
 }
 
 /** One load run: where to send what, how hard and for how long. */
@@ -119,6 +121,8 @@ export interface LoadResult {
   startedAt?: number;
   /** Open loop: when the last request was sent (`Date.now()` time, ms); answers may still be arriving. */
   sendingEndedAt?: number;
+  /** Open loop, with planned requests of a `kind`: their 2xx answers' count and latency by kind. */
+  okByKind?: Record<string, { ok: number; p50Ms: number; p99Ms: number }>;
 }
 
 /**

@@ -23,11 +23,12 @@
  * area), 3 % a citizen's report (signed in, with an Idempotency-Key, each citizen within the
  * hour's limit). Languages: 80 % zh-CN, 20 % en.
  *
- * Usage: npm run bench:overload -- [--soak-seconds 300] [--flood-seconds 60] [--quick] [--write-docs]
+ * Usage: npm run bench:overload -- [--soak-seconds 300] [--flood-seconds 60] [--quick] [--write-docs] [--json <file>]
  *        (--help lists every option). See "Overload and soak" in docs/RELIABILITY.md.
  */
 import { execFileSync, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -99,6 +100,8 @@ interface Options {
   server: Record<string, string>;
   quick: boolean;
   writeDocs: boolean;
+  /** Where to write the goals and the counts as JSON (for the suite's short form), if anywhere. */
+  json: string | undefined;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -118,6 +121,7 @@ function parseOptions(argv: string[]): Options {
       'max-event-loop-delay': { type: 'string' },
       quick: { type: 'boolean', default: false },
       'write-docs': { type: 'boolean', default: false },
+      json: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -137,7 +141,8 @@ function parseOptions(argv: string[]): Options {
         '  --max-in-flight <n>            ONECITY_MAX_IN_FLIGHT for the server (default: its own, 256)\n' +
         '  --max-event-loop-delay <ms>    ONECITY_MAX_EVENT_LOOP_DELAY_MS for the server (default: its own, 500)\n' +
         '  --quick                        a smoke run with the short lengths above\n' +
-        '  --write-docs                   also replace the figures in docs/RELIABILITY.md\n',
+        '  --write-docs                   also replace the figures in docs/RELIABILITY.md\n' +
+        '  --json <file>                  also write the goals and counts there as JSON\n',
     );
     process.exit(0);
   }
@@ -180,6 +185,7 @@ function parseOptions(argv: string[]): Options {
     server,
     quick,
     writeDocs: values['write-docs'],
+    json: values.json,
   };
 }
 
@@ -393,6 +399,7 @@ class Traffic {
     }
     this.writes++;
     return {
+      kind: 'report',
       method: 'POST',
       path: `/api/v1/cities/${CITY}/reports`,
       headers: {
@@ -437,10 +444,10 @@ class Traffic {
       const language = this.#random() < 0.8 ? this.#zh : this.#en;
       if (r >= 1 - writeShare) requests.push(this.#report());
       else if (r < (SEARCH_SHARE * (1 - writeShare)) / (1 - WRITE_SHARE)) {
-        requests.push({ path: this.#search(), headers: language });
+        requests.push({ kind: 'search', path: this.#search(), headers: language });
       } else if (r < ((SEARCH_SHARE + SERVICE_SHARE) * (1 - writeShare)) / (1 - WRITE_SHARE)) {
-        requests.push({ path: this.#service(), headers: language });
-      } else requests.push({ path: this.#feed(), headers: language });
+        requests.push({ kind: 'service', path: this.#service(), headers: language });
+      } else requests.push({ kind: 'feed', path: this.#feed(), headers: language });
     }
     return requests;
   }
@@ -657,6 +664,8 @@ function okOf(result: LoadResult): number {
 
 interface Report {
   options: Options;
+  /** Whether the server runs autovacuum; when not, the script runs ANALYZE between phases. */
+  autovacuum: boolean;
   ready: Ready;
   postgres: string;
   loadAtStart: number;
@@ -669,7 +678,24 @@ interface Report {
   prefill: LoadResult;
 }
 
-function render(r: Report): string {
+/** What `--json` writes. */
+export interface OverloadSummary {
+  goals: GoalRow[];
+  flood: { admitted: number; refused: number };
+  recovery: { admitted: number; refused: number; refusedInSecondHalf: number };
+  soak: { admitted: number };
+}
+
+/** One line of the goals table; `met` undefined: a figure without a goal. */
+export interface GoalRow {
+  key: string;
+  measure: string;
+  value: string;
+  goal: string;
+  met: boolean | undefined;
+}
+
+function render(r: Report): { markdown: string; goals: GoalRow[] } {
   const machine = describeMachine();
   const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const capacity = r.best.okRate;
@@ -872,67 +898,89 @@ function render(r: Report): string {
 
   const refusalP99 = f.result.non2xxP99Ms ?? 0;
   const recoveryMet = rec.seconds !== undefined && rec.seconds <= GOAL_RECOVERY_S;
+  const goalRows: GoalRow[] = [
+    {
+      key: 'floodFailures',
+      measure: 'flood: responses neither 2xx nor 503/429, socket errors, timeouts',
+      value: String(floodFailures.other + floodFailures.errors + floodFailures.timeouts),
+      goal: '0',
+      met: floodFailures.other + floodFailures.errors + floodFailures.timeouts === 0,
+    },
+    {
+      key: 'floodAlive',
+      measure: 'flood: the process stayed up (`/healthz` 200 after it)',
+      value: f.alive && f.healthAfter.status === 200 ? 'yes' : 'no',
+      goal: 'yes',
+      met: f.alive && f.healthAfter.status === 200,
+    },
+    {
+      key: 'floodHealth',
+      measure: 'flood: `/healthz` answered during it',
+      value: `${healthOk} of ${healthAnswers.length}, p99 ${ms1(healthP99)} ms`,
+      goal: 'all',
+      met: healthOk === healthAnswers.length,
+    },
+    {
+      key: 'refusalP99',
+      measure: 'flood: refusals’ p99 latency',
+      value: `${ms1(refusalP99)} ms`,
+      goal: `≤ ${GOAL_REFUSAL_P99_MS} ms`,
+      met: refusalP99 <= GOAL_REFUSAL_P99_MS,
+    },
+    {
+      key: 'admittedP99',
+      measure: `flood: admitted requests’ p99 latency (per second, median of the first and of the last ${edge} s)`,
+      value: `${f.result.p99Ms} ms (${ms1(p99Early)} → ${ms1(p99Late)} ms)`,
+      goal: `≤ ${GOAL_ADMITTED_P99_MS} ms`,
+      met: f.result.p99Ms <= GOAL_ADMITTED_P99_MS,
+    },
+    {
+      key: 'goodput',
+      measure: 'flood: admitted req/s ÷ capacity',
+      value: goodput.toFixed(2),
+      goal: `≥ ${GOAL_GOODPUT.toFixed(2)}`,
+      met: goodput >= GOAL_GOODPUT,
+    },
+    {
+      key: 'recovery',
+      measure: `recovery: time to ≥ ${RECOVERED_SHARE * 100} % of capacity with no refusal (${RECOVERED_RUN} s in a row)`,
+      value: rec.seconds === undefined ? `not within ${r.options.recoverySeconds} s` : `${rec.seconds} s`,
+      goal: `≤ ${GOAL_RECOVERY_S} s`,
+      met: recoveryMet,
+    },
+    {
+      key: 'soakErrors',
+      measure: 'soak: responses not 2xx, socket errors, timeouts',
+      value: String(soakErrors),
+      goal: '0',
+      met: soakErrors === 0,
+    },
+    {
+      key: 'rssGrowth',
+      measure: 'soak: RSS growth, start → end',
+      value: pct(rssGrowth),
+      goal: `< ${GOAL_GROWTH * 100} %`,
+      met: rssGrowth < GOAL_GROWTH,
+    },
+    {
+      key: 'heapGrowth',
+      measure: 'soak: heap growth (after a full GC), start → end',
+      value: pct(heapGrowth),
+      goal: `< ${GOAL_GROWTH * 100} %`,
+      met: heapGrowth < GOAL_GROWTH,
+    },
+    {
+      key: 'drift',
+      measure: 'soak: p99 drift, last part ÷ first part',
+      value: drift === undefined ? 'n/a' : `${drift.toFixed(2)} (${first?.result.p99Ms} → ${last?.result.p99Ms} ms)`,
+      goal: '—',
+      met: undefined,
+    },
+  ];
   const goals = markdownTable(
     ['measure', 'value', 'goal', ''],
     ['l', 'r', 'r', 'l'],
-    [
-      [
-        'flood: responses neither 2xx nor 503/429, socket errors, timeouts',
-        String(floodFailures.other + floodFailures.errors + floodFailures.timeouts),
-        '0',
-        verdict(floodFailures.other + floodFailures.errors + floodFailures.timeouts === 0),
-      ],
-      [
-        'flood: the process stayed up (`/healthz` 200 after it)',
-        f.alive && f.healthAfter.status === 200 ? 'yes' : 'no',
-        'yes',
-        verdict(f.alive && f.healthAfter.status === 200),
-      ],
-      [
-        'flood: `/healthz` answered during it',
-        `${healthOk} of ${healthAnswers.length}, p99 ${ms1(healthP99)} ms`,
-        'all',
-        verdict(healthOk === healthAnswers.length),
-      ],
-      [
-        'flood: refusals’ p99 latency',
-        `${ms1(refusalP99)} ms`,
-        `≤ ${GOAL_REFUSAL_P99_MS} ms`,
-        verdict(refusalP99 <= GOAL_REFUSAL_P99_MS),
-      ],
-      [
-        `flood: admitted requests’ p99 latency (per second, median of the first and of the last ${edge} s)`,
-        `${f.result.p99Ms} ms (${ms1(p99Early)} → ${ms1(p99Late)} ms)`,
-        `≤ ${GOAL_ADMITTED_P99_MS} ms`,
-        verdict(f.result.p99Ms <= GOAL_ADMITTED_P99_MS),
-      ],
-      [
-        'flood: admitted req/s ÷ capacity',
-        goodput.toFixed(2),
-        `≥ ${GOAL_GOODPUT.toFixed(2)}`,
-        verdict(goodput >= GOAL_GOODPUT),
-      ],
-      [
-        `recovery: time to ≥ ${RECOVERED_SHARE * 100} % of capacity with no refusal (${RECOVERED_RUN} s in a row)`,
-        rec.seconds === undefined ? `not within ${r.options.recoverySeconds} s` : `${rec.seconds} s`,
-        `≤ ${GOAL_RECOVERY_S} s`,
-        verdict(recoveryMet),
-      ],
-      ['soak: responses not 2xx, socket errors, timeouts', String(soakErrors), '0', verdict(soakErrors === 0)],
-      ['soak: RSS growth, start → end', pct(rssGrowth), `< ${GOAL_GROWTH * 100} %`, verdict(rssGrowth < GOAL_GROWTH)],
-      [
-        'soak: heap growth (after a full GC), start → end',
-        pct(heapGrowth),
-        `< ${GOAL_GROWTH * 100} %`,
-        verdict(heapGrowth < GOAL_GROWTH),
-      ],
-      [
-        'soak: p99 drift, last part ÷ first part',
-        drift === undefined ? 'n/a' : `${drift.toFixed(2)} (${first?.result.p99Ms} → ${last?.result.p99Ms} ms)`,
-        '—',
-        '',
-      ],
-    ],
+    goalRows.map((g) => [g.measure, g.value, g.goal, g.met === undefined ? '' : verdict(g.met)]),
   );
 
   const kind = r.options.quick
@@ -942,7 +990,7 @@ function render(r: Report): string {
   const shed = Object.entries(f.shed)
     .map(([reason, n]) => `${formatCount(n)} for ${reason === 'inFlight' ? 'requests in flight' : reason}`)
     .join(', ');
-  return [
+  const markdown = [
     '### Latest figures',
     '',
     `${kind} Run at ${when}.`,
@@ -952,6 +1000,10 @@ function render(r: Report): string {
       `${machine.loadAverage.toFixed(2)} at its end (the run itself adds about 2). Server settings: ${settings}; ` +
       `OneCity started, migrated and seeded in ${(r.ready.startupMs / 1000).toFixed(1)} s; ` +
       `${formatCount(okOf(r.prefill))} reports filed before the measurements (the public feed's pages). ` +
+      (r.autovacuum
+        ? ''
+        : 'This PostgreSQL runs with autovacuum off: the script runs ANALYZE after the prefill and before each part ' +
+          'of the soak, as autovacuum would. ') +
       `Over the run ${formatCount(r.traffic.writes)} reports were planned, by ${formatCount(r.traffic.signedIn)} signed-in citizens.`,
     '',
     goals,
@@ -966,7 +1018,12 @@ function render(r: Report): string {
       `(${goodput.toFixed(2)} × capacity), refused ${formatCount(refusedPerSecond)} req/s; ` +
       `${formatCount(okOf(f.result))} admitted, ${formatCount(refusedOf(f.result))} refused in all. ` +
       `Admitted p50 ${f.result.p50Ms} ms, p99 ${f.result.p99Ms} ms; refused p50 ${ms1(f.result.non2xxP50Ms)} ms, ` +
-      `p99 ${ms1(f.result.non2xxP99Ms)} ms (latency from when each request was due). ` +
+      `p99 ${ms1(f.result.non2xxP99Ms)} ms (latency from when each request was due)` +
+      (f.result.okByKind
+        ? `; admitted by kind: ${Object.entries(f.result.okByKind)
+            .map(([kind, k]) => `${kind} ${formatCount(k.ok)}, p50 ${ms1(k.p50Ms)} ms, p99 ${ms1(k.p99Ms)} ms`)
+            .join('; ')}. `
+        : '. ') +
       `Other statuses and socket errors: ${floodFailures.detail || 'none'}. ` +
       `The server counted ${formatCount(shedTotal)} refusals (${shed || 'none'}). ` +
       (floodCpu !== undefined
@@ -1008,6 +1065,7 @@ function render(r: Report): string {
     '',
     soakTable,
   ].join('\n');
+  return { markdown, goals: goalRows };
 }
 
 /** `markdown` as the repository's formatter (Biome) lays it out. */
@@ -1046,6 +1104,21 @@ async function main() {
     const monitor = new pg.Client({ connectionString: adminUrl });
     await monitor.connect();
     cleanups.add('close the monitor connection', () => monitor.end());
+    // A server with autovacuum off (as PostgreSQL on the development machines) never refreshes the
+    // planner's statistics of tables that grow from nothing during the run, and plans a table of
+    // thousands of rows as if it had a few: ANALYZE then stands in for autovacuum between phases.
+    const autovacuum = (await monitor.query<{ autovacuum: string }>('SHOW autovacuum')).rows[0]?.autovacuum === 'on';
+    const analyze = async (when: string) => {
+      if (autovacuum) return;
+      const client = new pg.Client({ connectionString: scratch.url });
+      await client.connect();
+      try {
+        await client.query('ANALYZE');
+      } finally {
+        await client.end();
+      }
+      log(`ANALYZE ${when} (autovacuum is off on this server)`);
+    };
     const server = new ServerProcess();
     cleanups.add('stop the server process', () => server.stop());
     log(`OneCity in process ${server.pid}: buildApp (opens and migrates the database), seedDemo`);
@@ -1071,6 +1144,7 @@ async function main() {
         `prefill: ${JSON.stringify(prefill.statusCodes)}, ${prefill.errors} errors, ${prefill.timeouts} timeouts`,
       );
     }
+    await analyze('after the prefill');
 
     // 1. Capacity
     log(`warm-up: ${options.warmupSeconds} s × 64 conn`);
@@ -1136,7 +1210,7 @@ async function main() {
     log(
       `flood: ${JSON.stringify(floodResult.statusCodes)}, admitted p99 ${floodResult.p99Ms} ms, ` +
         `refused p99 ${floodResult.non2xxP99Ms} ms, ${floodResult.errors} errors, ${floodResult.timeouts} timeouts; ` +
-        `load generator CPU ${Math.round(floodResult.loadGeneratorCpuMs)} ms`,
+        `load generator CPU ${Math.round(floodResult.loadGeneratorCpuMs)} ms; admitted by kind ${JSON.stringify(floodResult.okByKind)}`,
     );
     const recovered = await recoveryRun;
     if ((recovered.requestsUsed ?? 0) > recoveryRequests.length) {
@@ -1181,6 +1255,7 @@ async function main() {
     for (let index = 0; index < partCount; index++) {
       const seconds = Math.min(options.soakPartSeconds, options.soakSeconds - index * options.soakPartSeconds);
       const before = parts[parts.length - 1]?.probe ?? start;
+      await analyze(`before soak part ${index + 1}`);
       const result = await openLoop(url, traffic, soakRate, seconds, 256);
       const probe = await server.probe(true);
       const cpuPerAnswerMs = (probe.cpuMs - before.cpuMs) / Math.max(1, result.total);
@@ -1193,8 +1268,9 @@ async function main() {
       );
     }
 
-    const markdown = render({
+    const { markdown, goals } = render({
       options,
+      autovacuum,
       ready,
       postgres: scratch.serverVersion,
       loadAtStart: machine.loadAverage,
@@ -1207,6 +1283,21 @@ async function main() {
       prefill,
     });
     const report = formatMarkdown(markdown);
+    if (options.json) {
+      const summary: OverloadSummary = {
+        goals,
+        flood: { admitted: okOf(flood.result), refused: refusedOf(flood.result) },
+        recovery: {
+          admitted: okOf(recovery.result),
+          refused: refusedOf(recovery.result),
+          refusedInSecondHalf: (recovery.result.timeline ?? [])
+            .filter((s) => s.second >= options.recoverySeconds / 2)
+            .reduce((sum, s) => sum + s.refused + s.limited, 0),
+        },
+        soak: { admitted: parts.reduce((sum, p) => sum + okOf(p.result), 0) },
+      };
+      await writeFile(options.json, JSON.stringify(summary, null, 2));
+    }
     process.stdout.write(`${report}\n`);
     if (options.writeDocs) {
       await writeSection(DOCS_FILE, DOCS_SECTION, report);

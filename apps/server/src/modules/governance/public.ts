@@ -185,10 +185,35 @@ function visible(db: Kysely<Database>, cityId: string, filter: PublicFilter) {
   return q;
 }
 
-/** Rows of {@link visible} with what an item shows, newest first. */
-function itemRows(db: Kysely<Database>, cityId: string, filter: PublicFilter) {
+/** Where a page of items begins: after `offset` items, or after the item `after` (newest first). */
+interface PageOf {
+  limit: number;
+  offset?: number;
+  after?: { createdAt: Date; id: string } | null;
+}
+
+/**
+ * A page of {@link visible}'s rows with what an item shows, newest first. The page is chosen
+ * first, on the work orders alone (an index range, however many the city has), and only its
+ * rows are joined to their report, department and zones.
+ */
+function itemRows(db: Kysely<Database>, cityId: string, filter: PublicFilter, page: PageOf) {
+  let chosen = visible(db, cityId, filter).select((eb) => ['w.id', isSensitive(eb).as('sensitive')]);
+  const after = page.after;
+  if (after) {
+    chosen = chosen.where((eb) =>
+      eb.or([
+        eb('w.created_at', '<', after.createdAt),
+        eb.and([eb('w.created_at', '=', after.createdAt), eb('w.id', '<', after.id)]),
+      ]),
+    );
+  }
+  chosen = chosen.orderBy('w.created_at', 'desc').orderBy('w.id', 'desc').limit(page.limit);
+  if (page.offset) chosen = chosen.offset(page.offset);
   return (
-    visible(db, cityId, filter)
+    governanceDb(db)
+      .selectFrom(chosen.as('p'))
+      .innerJoin('work_orders as w', 'w.id', 'p.id')
       // The report that opened the work order (reports_by_work_order finds it; there is exactly one).
       .leftJoin('reports as r', (join) =>
         join.onRef('r.work_order_id', '=', 'w.id').onRef('r.own_work_order_id', '=', 'w.id'),
@@ -196,7 +221,7 @@ function itemRows(db: Kysely<Database>, cityId: string, filter: PublicFilter) {
       .leftJoin('departments as d', 'd.id', 'w.department_id')
       .leftJoin('zones as zd', 'zd.id', 'w.district_id')
       .leftJoin('zones as zs', 'zs.id', 'w.street_id')
-      .select((eb) => [
+      .select([
         'w.id',
         'w.category_code',
         'w.status',
@@ -213,7 +238,7 @@ function itemRows(db: Kysely<Database>, cityId: string, filter: PublicFilter) {
         'd.code as department_code',
         'zd.code as district_code',
         'zs.code as street_code',
-        isSensitive(eb).as('sensitive'),
+        'p.sensitive',
       ])
       .orderBy('w.created_at', 'desc')
       .orderBy('w.id', 'desc')
@@ -286,7 +311,7 @@ export async function listPublicItems(
       .executeTakeFirstOrThrow();
     return Number(row.n);
   });
-  const rows = await itemRows(db, cityId, filter).limit(page.limit).offset(page.offset).execute();
+  const rows = await itemRows(db, cityId, filter, page).execute();
   const photos = await publicPhotos(
     db,
     rows.map((r) => r.id),
@@ -310,17 +335,7 @@ export async function mapPublicItems(
   let truncated = false;
   // A bbox can drop sensitive items the pre-selection let through; a few batches make up for them.
   for (let pass = 0; pass < 5; pass++) {
-    let q = itemRows(db, cityId, filter);
-    if (after) {
-      const cursor: { createdAt: Date; id: string } = after;
-      q = q.where((eb) =>
-        eb.or([
-          eb('w.created_at', '<', cursor.createdAt),
-          eb.and([eb('w.created_at', '=', cursor.createdAt), eb('w.id', '<', cursor.id)]),
-        ]),
-      );
-    }
-    const rows = await q.limit(batch).execute();
+    const rows = await itemRows(db, cityId, filter, { limit: batch, after }).execute();
     for (const row of rows) {
       const sensitive = Boolean(row.sensitive);
       if (filter.bbox && !inBBox(publicLocation(row.lat, row.lon, row.h3_res9, sensitive), filter.bbox)) continue;
