@@ -5,12 +5,14 @@
  * counts as a failure of the case running), every refusal problem+json in the language asked
  * for, the database unchanged by every refused request, Idempotency-Keys kept to their word.
  *
- * Usage: npm run bench:fuzz -- [--cases 10000] [--seed N] [--route <text>] [--pglite]
+ * Usage: npm run bench:fuzz -- [--cases 10000] [--seed N] [--route <text>] [--shard K/N] [--pglite]
  *        npm run bench:fuzz -- --route "<METHOD> <path>" --seed N --replay <case seed>
  *
  *   --cases    cases per operation (default 10,000)
  *   --seed     the run's seed (default: random, printed)
  *   --route    only operations whose "METHOD /path" contains this text
+ *   --shard    only the K-th of N interleaved shares of the operations (1/2 and 2/2 in two processes
+ *              with the same --seed cover every operation once, on a world of their own each)
  *   --pglite   on embedded PGlite instead of PostgreSQL (ONECITY_TEST_DATABASE_URL's server)
  *   --replay   sends the one case of that seed (printed with every failure) and shows its answers
  *
@@ -41,6 +43,7 @@ const { values } = parseArgs({
     cases: { type: 'string', default: '10000' },
     seed: { type: 'string' },
     route: { type: 'string' },
+    shard: { type: 'string' },
     replay: { type: 'string' },
     pglite: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -49,7 +52,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   process.stdout.write(
-    'Usage: npm run bench:fuzz -- [--cases 10000] [--seed N] [--route <text>] [--pglite] [--replay <case seed>]\n',
+    'Usage: npm run bench:fuzz -- [--cases 10000] [--seed N] [--route <text>] [--shard K/N] [--pglite] [--replay <case seed>]\n',
   );
   process.exit(0);
 }
@@ -58,6 +61,11 @@ if (!Number.isInteger(cases) || cases < 1)
   throw new Error(`--cases must be a whole number ≥ 1 (got "${values.cases}")`);
 const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
 if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number (got "${values.seed}")`);
+const shardMatch = values.shard === undefined ? null : /^(\d+)\/(\d+)$/.exec(values.shard);
+const shard = shardMatch ? { k: Number(shardMatch[1]), n: Number(shardMatch[2]) } : { k: 1, n: 1 };
+if ((values.shard !== undefined && !shardMatch) || shard.k < 1 || shard.k > shard.n) {
+  throw new Error(`--shard must be K/N with 1 ≤ K ≤ N, e.g. 1/2 (got "${values.shard}")`);
+}
 
 /** What went wrong outside any answer: an uncaught exception or unhandled rejection is a crash. */
 const crashes: string[] = [];
@@ -114,7 +122,9 @@ async function main() {
     const { app, database } = await openWorld(cleanups);
     const clock = app.platform.clock;
     const bad = await prepareBadInput(app, clock);
-    const operations = bad.operations.filter((op) => !values.route || op.key.includes(values.route));
+    const operations = bad.operations
+      .filter((op) => !values.route || op.key.includes(values.route))
+      .filter((_, i) => i % shard.n === shard.k - 1);
     if (operations.length === 0) throw new Error(`no operation matches --route "${values.route}"`);
 
     if (values.replay !== undefined) {
@@ -137,7 +147,10 @@ async function main() {
       return;
     }
 
-    log(`${database}; seed ${seed}; ${formatCount(cases)} cases × ${operations.length} operations`);
+    log(
+      `${database}; seed ${seed}; ${formatCount(cases)} cases × ${operations.length} operations` +
+        (shard.n > 1 ? ` (shard ${shard.k}/${shard.n})` : ''),
+    );
     const began = performance.now();
     const tallies: Tally[] = [];
     for (const [i, op] of operations.entries()) {
@@ -198,7 +211,9 @@ async function main() {
       .map(([k, n]) => `${k} ${formatCount(n)}`)
       .join(', ');
     process.stdout.write(
-      `\nBad input: ${database}, seed ${seed}, ${formatCount(cases)} cases per operation, ` +
+      `\nBad input: ${database}, seed ${seed}, ${formatCount(cases)} cases per operation` +
+        (shard.n > 1 ? ` (shard ${shard.k}/${shard.n})` : '') +
+        ', ' +
         `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}\n\n` +
         `${markdownTable(
           ['operation', 'cases', '2xx', '3xx', '4xx', '5xx', 'failures', 's'],

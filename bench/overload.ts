@@ -138,7 +138,7 @@ function parseOptions(argv: string[]): Options {
         '  --recovery-seconds <s>         length of the load after the flood (default 60; 20 with --quick)\n' +
         '  --soak-seconds <s>             length of the soak (default 300; 30 with --quick; 3600 for the documented hour)\n' +
         '  --soak-share <x>               the soak offers this share of capacity (default 0.6)\n' +
-        '  --max-in-flight <n>            ONECITY_MAX_IN_FLIGHT for the server (default: its own, 256)\n' +
+        '  --max-in-flight <n>            ONECITY_MAX_IN_FLIGHT for the server (default: its own, 128)\n' +
         '  --max-event-loop-delay <ms>    ONECITY_MAX_EVENT_LOOP_DELAY_MS for the server (default: its own, 500)\n' +
         '  --quick                        a smoke run with the short lengths above\n' +
         '  --write-docs                   also replace the figures in docs/RELIABILITY.md\n' +
@@ -702,7 +702,7 @@ function render(r: Report): { markdown: string; goals: GoalRow[] } {
   const verdict = (met: boolean) => (met ? 'met' : '**not met**');
   const settings =
     Object.keys(r.options.server).length === 0
-      ? 'the server’s defaults (ONECITY_MAX_IN_FLIGHT 256, ONECITY_MAX_EVENT_LOOP_DELAY_MS 500)'
+      ? 'the server’s defaults (ONECITY_MAX_IN_FLIGHT 128, ONECITY_MAX_EVENT_LOOP_DELAY_MS 500)'
       : Object.entries(r.options.server)
           .map(([k, v]) => `${k}=${v}`)
           .join(', ');

@@ -12,6 +12,7 @@ import { sql, type Transaction } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import type { Platform } from '../../app.ts';
 import { appendAudit } from '../../platform/audit/index.ts';
+import { literals } from '../../platform/db/literals.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { recordEvent } from '../../platform/events/index.ts';
 import { claimUploads } from '../../platform/files/index.ts';
@@ -301,7 +302,7 @@ export async function submitReport(
       .where('city_id', '=', input.cityId)
       .where('category_code', '=', category.code)
       .where('h3_res9', 'in', ring)
-      .where('status', 'in', [...openStatuses])
+      .where('status', 'in', literals(openStatuses))
       .where('created_at', '>=', since)
       .orderBy('created_at')
       .execute();

@@ -13,6 +13,7 @@ import { cellToLatLng, cellToParent } from 'h3-js';
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { ZoneLevel } from '#contracts';
 import { recentValues } from '../../platform/cache/recent.ts';
+import { literals } from '../../platform/db/literals.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import type { Clock } from '../../platform/time/clock.ts';
 import { type GovernanceDatabase, governanceDb, type ReportCategoriesTable, type WorkOrdersTable } from './schema.ts';
@@ -145,10 +146,10 @@ function visible(db: Kysely<Database>, cityId: string, filter: PublicFilter) {
       join.onRef('c.city_id', '=', 'w.city_id').onRef('c.code', '=', 'w.category_code'),
     )
     .where('w.city_id', '=', cityId)
-    .where('w.status', 'not in', [...HIDDEN_STATUSES]);
+    .where('w.status', 'not in', literals(HIDDEN_STATUSES));
   if (filter.categoryCode) q = q.where('w.category_code', '=', filter.categoryCode);
-  if (filter.state === 'open') q = q.where('w.status', 'in', [...OPEN_STATUSES]);
-  if (filter.state === 'closed') q = q.where('w.status', 'in', [...DONE_STATUSES]);
+  if (filter.state === 'open') q = q.where('w.status', 'in', literals(OPEN_STATUSES));
+  if (filter.state === 'closed') q = q.where('w.status', 'in', literals(DONE_STATUSES));
   if (filter.since) q = q.where('w.created_at', '>=', filter.since);
   const zone = filter.zone;
   if (zone) {
@@ -370,7 +371,7 @@ export async function publicPhotoId(db: Kysely<Database>, cityId: string, fileId
     .where('p.city_id', '=', cityId)
     .where('p.file_id', '=', fileId)
     .where('p.public_approved_at', 'is not', null)
-    .where('w.status', 'not in', [...HIDDEN_STATUSES])
+    .where('w.status', 'not in', literals(HIDDEN_STATUSES))
     .executeTakeFirst();
   return row?.file_id ?? null;
 }

@@ -5,6 +5,7 @@
  * never read here, so no later mistake can leak them.
  */
 import type { Kysely } from 'kysely';
+import { literals } from '../../../platform/db/literals.ts';
 import type { Database } from '../../../platform/db/schema.ts';
 import { governanceDb } from '../schema.ts';
 import { OPEN_STATUSES, type WorkOrderStatus } from '../workflow.ts';
@@ -82,8 +83,8 @@ export async function findRequests(db: Kysely<Database>, cityId: string, filter:
     if (filter.serviceCodes?.length) query = query.where('r.category_code', 'in', filter.serviceCodes);
     if (filter.from) query = query.where('r.created_at', '>=', filter.from);
     if (filter.to) query = query.where('r.created_at', '<=', filter.to);
-    if (filter.status === 'open') query = query.where('w.status', 'in', [...OPEN_STATUSES]);
-    if (filter.status === 'closed') query = query.where('w.status', 'not in', [...OPEN_STATUSES]);
+    if (filter.status === 'open') query = query.where('w.status', 'in', literals(OPEN_STATUSES));
+    if (filter.status === 'closed') query = query.where('w.status', 'not in', literals(OPEN_STATUSES));
   }
   const rows = await query
     .orderBy('r.created_at', 'desc')
