@@ -1,10 +1,11 @@
 /**
  * The short form of `npm run bench:overload` (docs/RELIABILITY.md, "Overload and soak"): OneCity
  * in a process of its own on PostgreSQL, its capacity measured, a flood at twice that, the
- * recovery, and a two-minute soak at 30 % of capacity (the suite shares the machine). It checks what a user would notice —
- * the excess refused with 503, nothing else failing, the process up and its health answered
- * throughout, service again after the flood, no error in the soak and no memory growth — and
- * leaves the latency goals to the full run, whose figures depend on the machine.
+ * recovery, and a two-minute soak at 30 % of capacity (the suite shares the machine). It checks
+ * what a user would notice — the excess refused with 503, nothing else failing, the process up
+ * and its health answered throughout, service again after the flood, no error in the soak and
+ * no memory growth — and leaves the latency goals to the full run, whose figures depend on the
+ * machine.
  * Needs PostgreSQL; skipped without it unless ONECITY_REQUIRE_SERVICES=1.
  */
 import { execFile } from 'node:child_process';
