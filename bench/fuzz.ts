@@ -5,7 +5,7 @@
  * counts as a failure of the case running), every refusal problem+json in the language asked
  * for, the database unchanged by every refused request, Idempotency-Keys kept to their word.
  *
- * Usage: npm run bench:fuzz -- [--cases 10000] [--seed N] [--route <text>] [--shard K/N] [--pglite]
+ * Usage: npm run bench:fuzz -- [--cases 10000] [--seed N] [--route <text>] [--shard K/N] [--start I] [--pglite]
  *        npm run bench:fuzz -- --route "<METHOD> <path>" --seed N --replay <case seed>
  *
  *   --cases    cases per operation (default 10,000)
@@ -13,6 +13,8 @@
  *   --route    only operations whose "METHOD /path" contains this text
  *   --shard    only the K-th of N interleaved shares of the operations (1/2 and 2/2 in two processes
  *              with the same --seed cover every operation once, on a world of their own each)
+ *   --start    skip the first I operations of that list (to go on with a long run that was stopped:
+ *              the log numbers each operation; with the same --seed the cases are the same)
  *   --pglite   on embedded PGlite instead of PostgreSQL (ONECITY_TEST_DATABASE_URL's server)
  *   --replay   sends the one case of that seed (printed with every failure) and shows its answers
  *
@@ -44,6 +46,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     route: { type: 'string' },
     shard: { type: 'string' },
+    start: { type: 'string', default: '0' },
     replay: { type: 'string' },
     pglite: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -52,7 +55,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   process.stdout.write(
-    'Usage: npm run bench:fuzz -- [--cases 10000] [--seed N] [--route <text>] [--shard K/N] [--pglite] [--replay <case seed>]\n',
+    'Usage: npm run bench:fuzz -- [--cases 10000] [--seed N] [--route <text>] [--shard K/N] [--start I] [--pglite] [--replay <case seed>]\n',
   );
   process.exit(0);
 }
@@ -66,6 +69,9 @@ const shard = shardMatch ? { k: Number(shardMatch[1]), n: Number(shardMatch[2]) 
 if ((values.shard !== undefined && !shardMatch) || shard.k < 1 || shard.k > shard.n) {
   throw new Error(`--shard must be K/N with 1 ≤ K ≤ N, e.g. 1/2 (got "${values.shard}")`);
 }
+const startAt = Number(values.start);
+if (!Number.isInteger(startAt) || startAt < 0)
+  throw new Error(`--start must be a whole number ≥ 0 (got "${values.start}")`);
 
 /** What went wrong outside any answer: an uncaught exception or unhandled rejection is a crash. */
 const crashes: string[] = [];
@@ -148,13 +154,15 @@ async function main() {
     }
 
     log(
-      `${database}; seed ${seed}; ${formatCount(cases)} cases × ${operations.length} operations` +
-        (shard.n > 1 ? ` (shard ${shard.k}/${shard.n})` : ''),
+      `${database}; seed ${seed}; ${formatCount(cases)} cases × ${operations.length - Math.min(startAt, operations.length)} operations` +
+        (shard.n > 1 ? ` (shard ${shard.k}/${shard.n})` : '') +
+        (startAt > 0 ? ` from operation ${startAt + 1}` : ''),
     );
     const began = performance.now();
     const tallies: Tally[] = [];
     for (const [i, op] of operations.entries()) {
       if (interrupted) break;
+      if (i < startAt) continue;
       const before = crashes.length;
       const tally = await bad.runner.runOperation(op, { seed, count: cases, stop: () => interrupted });
       for (const crash of crashes.slice(before)) {
