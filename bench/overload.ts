@@ -138,7 +138,7 @@ function parseOptions(argv: string[]): Options {
         '  --recovery-seconds <s>         length of the load after the flood (default 60; 20 with --quick)\n' +
         '  --soak-seconds <s>             length of the soak (default 300; 30 with --quick; 3600 for the documented hour)\n' +
         '  --soak-share <x>               the soak offers this share of capacity (default 0.6)\n' +
-        '  --max-in-flight <n>            ONECITY_MAX_IN_FLIGHT for the server (default: its own, 128)\n' +
+        '  --max-in-flight <n>            ONECITY_MAX_IN_FLIGHT for the server (default: its own, 256)\n' +
         '  --max-event-loop-delay <ms>    ONECITY_MAX_EVENT_LOOP_DELAY_MS for the server (default: its own, 500)\n' +
         '  --quick                        a smoke run with the short lengths above\n' +
         '  --write-docs                   also replace the figures in docs/RELIABILITY.md\n' +
@@ -681,9 +681,11 @@ interface Report {
 /** What `--json` writes. */
 export interface OverloadSummary {
   goals: GoalRow[];
-  flood: { admitted: number; refused: number };
-  recovery: { admitted: number; refused: number; refusedInSecondHalf: number };
-  soak: { admitted: number };
+  /** `other`: answers neither 2xx nor a refusal (503, 429); `errors`: socket errors; `timeouts`: no answer within 10 s. */
+  flood: { admitted: number; refused: number; other: number; errors: number; timeouts: number };
+  recovery: { admitted: number; refused: number; admittedInSecondHalf: number; refusedInSecondHalf: number };
+  /** `failed`: answers neither 2xx nor a refusal (503, 429), socket errors and timeouts. */
+  soak: { admitted: number; refused: number; failed: number };
 }
 
 /** One line of the goals table; `met` undefined: a figure without a goal. */
@@ -702,7 +704,7 @@ function render(r: Report): { markdown: string; goals: GoalRow[] } {
   const verdict = (met: boolean) => (met ? 'met' : '**not met**');
   const settings =
     Object.keys(r.options.server).length === 0
-      ? 'the server’s defaults (ONECITY_MAX_IN_FLIGHT 128, ONECITY_MAX_EVENT_LOOP_DELAY_MS 500)'
+      ? 'the server’s defaults (ONECITY_MAX_IN_FLIGHT 256, ONECITY_MAX_EVENT_LOOP_DELAY_MS 500)'
       : Object.entries(r.options.server)
           .map(([k, v]) => `${k}=${v}`)
           .join(', ');
@@ -862,10 +864,11 @@ function render(r: Report): { markdown: string; goals: GoalRow[] } {
       'server loop busy',
       'server CPU ms/answer',
       'machine load average',
+      'load generator late at most, ms',
     ],
-    ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     [
-      ['start', '', '', '', '', '', mb(soak.start.rssBytes), mb(soak.start.heapUsedBytes), '', '', ''],
+      ['start', '', '', '', '', '', mb(soak.start.rssBytes), mb(soak.start.heapUsedBytes), '', '', '', ''],
       ...soak.parts.map((p) => {
         const fail = failures(p.result);
         return [
@@ -880,6 +883,7 @@ function render(r: Report): { markdown: string; goals: GoalRow[] } {
           pct(p.probe.loopUtilization),
           p.cpuPerAnswerMs.toFixed(2),
           p.loadAverage.toFixed(2),
+          formatCount(p.result.maxSendLagMs ?? 0),
         ];
       }),
     ],
@@ -1264,7 +1268,7 @@ async function main() {
         `soak ${index + 1}/${partCount}: ${formatCount(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, ` +
           `p99 ${result.p99Ms} ms, ${JSON.stringify(result.statusCodes)}, errors ${result.errors}, ` +
           `RSS ${mb(probe.rssBytes)}, heap ${mb(probe.heapUsedBytes)}, server CPU ${cpuPerAnswerMs.toFixed(2)} ms/answer, ` +
-          `load average ${(loadavg()[0] ?? 0).toFixed(2)}`,
+          `load average ${(loadavg()[0] ?? 0).toFixed(2)}, load generator late at most ${result.maxSendLagMs ?? 0} ms`,
       );
     }
 
@@ -1286,15 +1290,31 @@ async function main() {
     if (options.json) {
       const summary: OverloadSummary = {
         goals,
-        flood: { admitted: okOf(flood.result), refused: refusedOf(flood.result) },
+        flood: {
+          admitted: okOf(flood.result),
+          refused: refusedOf(flood.result),
+          other: failures(flood.result).other,
+          errors: flood.result.errors,
+          timeouts: flood.result.timeouts,
+        },
         recovery: {
           admitted: okOf(recovery.result),
           refused: refusedOf(recovery.result),
+          admittedInSecondHalf: (recovery.result.timeline ?? [])
+            .filter((s) => s.second >= options.recoverySeconds / 2)
+            .reduce((sum, s) => sum + s.ok, 0),
           refusedInSecondHalf: (recovery.result.timeline ?? [])
             .filter((s) => s.second >= options.recoverySeconds / 2)
             .reduce((sum, s) => sum + s.refused + s.limited, 0),
         },
-        soak: { admitted: parts.reduce((sum, p) => sum + okOf(p.result), 0) },
+        soak: {
+          admitted: parts.reduce((sum, p) => sum + okOf(p.result), 0),
+          refused: parts.reduce((sum, p) => sum + refusedOf(p.result), 0),
+          failed: parts.reduce((sum, p) => {
+            const fail = failures(p.result);
+            return sum + fail.other + fail.errors + fail.timeouts;
+          }, 0),
+        },
       };
       await writeFile(options.json, JSON.stringify(summary, null, 2));
     }

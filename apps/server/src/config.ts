@@ -102,7 +102,7 @@ const EnvSchema = z.object({
   ONECITY_DUPLICATE_RADIUS_METERS: int(0, 5_000).default(50),
   ONECITY_DUPLICATE_WINDOW_HOURS: int(0, 24 * 90).default(72),
   ONECITY_SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(10_000),
-  ONECITY_MAX_IN_FLIGHT: int(0, 100_000).default(128),
+  ONECITY_MAX_IN_FLIGHT: int(0, 100_000).default(256),
   ONECITY_MAX_EVENT_LOOP_DELAY_MS: int(0, 60_000).default(500),
   ONECITY_TRUST_PROXY: bool.default(false),
   ONECITY_SEED_DEMO: bool.default(false),
