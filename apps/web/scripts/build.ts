@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -22,7 +22,7 @@ const stampFile = join(distDir, '.source-hash');
 /** Where the server's first-render bundle goes (apps/web/src/entry-server.tsx). */
 export const ssrDistDir = join(webRoot, 'dist-ssr');
 
-const SKIP = new Set(['dist', 'dist-ssr', 'node_modules']);
+const SKIP = new Set(['dist', 'dist-ssr', 'node_modules', '.build-lock']);
 
 async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -59,10 +59,46 @@ export async function buildIsCurrent(hash?: string): Promise<boolean> {
   return (await readFile(stampFile, 'utf8')).trim() === (hash ?? (await sourceHash()));
 }
 
+/** Held while a build runs: processes that want a build at once (test files, a start) take turns. */
+const lockDir = join(webRoot, '.build-lock');
+/** A lock older than this was left by a build that was killed. */
+const STALE_LOCK_MS = 10 * 60_000;
+
+async function withBuildLock<T>(run: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      await mkdir(lockDir);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const since = await stat(lockDir).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
+      if (since > STALE_LOCK_MS) await rm(lockDir, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  try {
+    return await run();
+  } finally {
+    await rm(lockDir, { recursive: true, force: true });
+  }
+}
+
 /** Builds the app unless the build is current; says whether it built. */
 export async function ensureBuilt(options: { force?: boolean } = {}): Promise<{ built: boolean }> {
   const hash = await sourceHash();
   if (!options.force && (await buildIsCurrent(hash))) return { built: false };
+  // Whoever held the lock may have just built these very sources.
+  return withBuildLock(async () => {
+    if (!options.force && (await buildIsCurrent(hash))) return { built: false };
+    await build(hash);
+    return { built: true };
+  });
+}
+
+async function build(hash: string): Promise<void> {
   let vite: typeof import('vite');
   try {
     vite = await import('vite');
@@ -81,7 +117,6 @@ export async function ensureBuilt(options: { force?: boolean } = {}): Promise<{ 
     build: { ssr: 'src/entry-server.tsx' },
   });
   await writeFile(stampFile, `${hash}\n`);
-  return { built: true };
 }
 
 interface ManifestChunk {
