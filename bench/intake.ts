@@ -40,6 +40,7 @@ import {
   type LoadSpec,
   MINIMAL_POOL_SIZE,
   minimalFastify,
+  near,
   type Options,
   oneCityConfig,
   type PlannedRequest,
@@ -288,17 +289,6 @@ interface Reporter {
   kind: 'citizen' | 'inspector';
   headers: Record<string, string>;
   left: number;
-}
-
-/** A point uniformly within `radius` metres of (lat, lon). */
-function near(random: () => number, lat: number, lon: number, radius: number): { lat: number; lon: number } {
-  const r = radius * Math.sqrt(random());
-  const angle = 2 * Math.PI * random();
-  const metresPerDegree = 111_320;
-  return {
-    lat: Number((lat + (r * Math.cos(angle)) / metresPerDegree).toFixed(6)),
-    lon: Number((lon + (r * Math.sin(angle)) / (metresPerDegree * Math.cos((lat * Math.PI) / 180))).toFixed(6)),
-  };
 }
 
 /**

@@ -393,3 +393,14 @@ export function parseOptions(argv: string[], script: string, figures: string): O
     writeDocs: values['write-docs'],
   };
 }
+
+/** A point uniformly within `radius` metres of (lat, lon). */
+export function near(random: () => number, lat: number, lon: number, radius: number): { lat: number; lon: number } {
+  const r = radius * Math.sqrt(random());
+  const angle = 2 * Math.PI * random();
+  const metresPerDegree = 111_320;
+  return {
+    lat: Number((lat + (r * Math.cos(angle)) / metresPerDegree).toFixed(6)),
+    lon: Number((lon + (r * Math.sin(angle)) / (metresPerDegree * Math.cos((lat * Math.PI) / 180))).toFixed(6)),
+  };
+}

@@ -26,7 +26,7 @@
  * Usage: npm run bench:overload -- [--soak-seconds 300] [--flood-seconds 60] [--quick] [--write-docs] [--json <file>]
  *        (--help lists every option). See "Overload and soak" in docs/RELIABILITY.md.
  */
-import { execFileSync, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
@@ -41,11 +41,12 @@ import {
   type LoadResult,
   type LoadSecond,
   type LoadSpec,
+  near,
   type PlannedRequest,
   runLoad,
 } from './load.ts';
 import type { CategoryChoice, Probe, Ready, ServerRequest } from './overload-server.ts';
-import { describeMachine, formatCount, markdownTable, writeSection } from './report.ts';
+import { describeMachine, formatCount, formatWithBiome, markdownTable, writeSection } from './report.ts';
 
 const CITY = 'lingnan';
 const DOCS_FILE = new URL('../docs/RELIABILITY.md', import.meta.url);
@@ -324,17 +325,6 @@ const QUERIES = [
 ];
 
 const DESCRIPTIONS = ['已经好几天了，请尽快处理', '影响居民出行，麻烦派人看看', '晚上尤其明显', '就在路口旁边'];
-
-/** A point uniformly within `radius` metres of (lat, lon). */
-function near(random: () => number, lat: number, lon: number, radius: number): { lat: number; lon: number } {
-  const r = radius * Math.sqrt(random());
-  const angle = 2 * Math.PI * random();
-  const metresPerDegree = 111_320;
-  return {
-    lat: Number((lat + (r * Math.cos(angle)) / metresPerDegree).toFixed(6)),
-    lon: Number((lon + (r * Math.sin(angle)) / (metresPerDegree * Math.cos((lat * Math.PI) / 180))).toFixed(6)),
-  };
-}
 
 /** The requests of the mix; citizens are signed in as their reports need them. */
 class Traffic {
@@ -1072,20 +1062,6 @@ function render(r: Report): { markdown: string; goals: GoalRow[] } {
   return { markdown, goals: goalRows };
 }
 
-/** `markdown` as the repository's formatter (Biome) lays it out. */
-function formatMarkdown(markdown: string): string {
-  try {
-    return execFileSync(
-      fileURLToPath(new URL('../node_modules/.bin/biome', import.meta.url)),
-      ['format', '--stdin-file-path=docs/RELIABILITY.md'],
-      { input: markdown, encoding: 'utf8' },
-    );
-  } catch {
-    log('could not run Biome: the figures are written unformatted (run npx biome format --write docs/RELIABILITY.md)');
-    return markdown;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
@@ -1286,7 +1262,7 @@ async function main() {
       traffic: { writes: traffic.writes, signedIn: traffic.signedIn },
       prefill,
     });
-    const report = formatMarkdown(markdown);
+    const report = formatWithBiome(markdown, 'docs/RELIABILITY.md', log);
     if (options.json) {
       const summary: OverloadSummary = {
         goals,

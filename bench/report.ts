@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
 
 /** The machine a run happened on, as printed with its figures. */
 export interface MachineInfo {
@@ -83,4 +84,22 @@ export async function writeSection(file: URL, name: string, content: string): Pr
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   await writeFile(file, replaceSection(document, name, content));
+}
+
+/**
+ * `markdown` as the repository's formatter (Biome) lays it out in `docsPath` (repository-relative),
+ * so that a section the script writes is the one a later `biome format` leaves alone. Without
+ * Biome the text is returned as it is, and `log` says so.
+ */
+export function formatWithBiome(markdown: string, docsPath: string, log: (message: string) => void): string {
+  try {
+    return execFileSync(
+      fileURLToPath(new URL('../node_modules/.bin/biome', import.meta.url)),
+      ['format', `--stdin-file-path=${docsPath}`],
+      { input: markdown, encoding: 'utf8' },
+    );
+  } catch {
+    log(`could not run Biome: the figures are written unformatted (run npx biome format --write ${docsPath})`);
+    return markdown;
+  }
 }

@@ -23,12 +23,10 @@
  * runs the search statement.
  * See "Catalog search" in docs/BENCHMARKS.md.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -64,7 +62,7 @@ import {
   runLoad,
   urlOf,
 } from './load.ts';
-import { describeMachine, formatCount, formatRatio, markdownTable, writeSection } from './report.ts';
+import { describeMachine, formatCount, formatRatio, formatWithBiome, markdownTable, writeSection } from './report.ts';
 
 const CITY = 'lingnan';
 const SERVICES = 2_500;
@@ -707,20 +705,6 @@ function render(
   ].join('\n');
 }
 
-/** `markdown` as the repository's formatter (Biome) lays it out, so that the docs stay as `npm run check` wants them. */
-function formatMarkdown(markdown: string): string {
-  try {
-    return execFileSync(
-      fileURLToPath(new URL('../node_modules/.bin/biome', import.meta.url)),
-      ['format', '--stdin-file-path=docs/BENCHMARKS.md'],
-      { input: markdown, encoding: 'utf8' },
-    );
-  } catch {
-    log('could not run Biome: the figures are written unformatted (run npx biome format --write docs/BENCHMARKS.md)');
-    return markdown;
-  }
-}
-
 async function main() {
   const options = parseOptions(process.argv.slice(2), 'bench:search', 'the search figures');
   const cleanups = new Cleanups(log);
@@ -761,7 +745,7 @@ async function main() {
       if (options.writeDocs) log('docs/BENCHMARKS.md left as it was');
       process.exitCode = 1;
     } else if (options.writeDocs) {
-      await writeSection(DOCS_FILE, DOCS_SECTION, formatMarkdown(report));
+      await writeSection(DOCS_FILE, DOCS_SECTION, formatWithBiome(report, 'docs/BENCHMARKS.md', log));
       log('wrote the figures into docs/BENCHMARKS.md');
     }
   } finally {
