@@ -30,6 +30,7 @@ import { seedDemo } from '../apps/server/src/flows/seed-demo.ts';
 import { reportLimits } from '../apps/server/src/modules/governance/report-routes.ts';
 import { systemClock } from '../apps/server/src/platform/time/clock.ts';
 import { signedInCitizen, signedInStaff } from '../apps/server/src/testing/identity.ts';
+import { seededRandom } from '../apps/server/src/testing/races.ts';
 import pkg from '../package.json' with { type: 'json' };
 import {
   B3_REQUEST,
@@ -259,18 +260,6 @@ async function runCounted(
 
 // ---------------------------------------------------------------------------------------------
 // The traffic: who reports what where
-
-/** A small, seeded random generator (mulberry32): the same traffic in every run. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Grid {
   id: string;

@@ -35,6 +35,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { loadTestServices } from '../apps/server/src/config.ts';
 import { reportLimits } from '../apps/server/src/modules/governance/report-routes.ts';
+import { seededRandom } from '../apps/server/src/testing/races.ts';
 import {
   Cleanups,
   createScratchDatabase,
@@ -253,18 +254,6 @@ class ServerProcess {
 
 // ---------------------------------------------------------------------------------------------
 // The traffic
-
-/** A small, seeded random generator (mulberry32): the same mix in every run. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Picks from `items` by Zipf's law (s = 1) on their order: the first most often. */
 function zipf<T>(items: readonly T[], random: () => number): () => T {

@@ -43,6 +43,7 @@ import {
   type SearchRequest,
   searchDocuments,
 } from '../apps/server/src/platform/search/index.ts';
+import { seededRandom } from '../apps/server/src/testing/races.ts';
 import { demoDepartments } from '../demo/departments.ts';
 import { demoCertificateTypes, demoLifeEvents, demoServiceThemes, generateCatalog } from '../demo/services.ts';
 import pkg from '../package.json' with { type: 'json' };
@@ -167,18 +168,6 @@ const QUERIES = [
   '公积金题取',
   '驾驶正',
 ];
-
-/** A small, seeded random generator (mulberry32): the same mix in every run. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** One request of the mix, as the route's query string takes it. */
 interface SearchParams {
