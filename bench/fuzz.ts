@@ -232,7 +232,7 @@ async function main() {
           .map(([k, n]) => `${k} ${formatCount(n)}`)
           .join(', ')}\n` +
         `Most frequent refusals: ${topCodes}\n` +
-        `Database signatures taken: ${formatCount(bad.runner.watch.scans)}; wall time ${(seconds / 60).toFixed(1)} min\n`,
+        `Database looked at for changes: ${formatCount(bad.runner.watch.looks)} times; wall time ${(seconds / 60).toFixed(1)} min\n`,
     );
     const failures = tallies.flatMap((t) => t.failures);
     failed = failures.length > 0;

@@ -12,6 +12,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from './app.ts';
+import { appendAudit } from './platform/audit/index.ts';
+import { anonymous } from './platform/identity/principal.ts';
 import { ManualClock } from './platform/time/clock.ts';
 import { type BadInput, CallerNames, type Failure, prepareBadInput } from './testing/bad-input/index.ts';
 import { describeEachDialect } from './testing/db.ts';
@@ -67,6 +69,42 @@ describeEachDialect(
         .where('code', '=', 'LN-01')
         .execute();
       expect(await watch.changes()).toEqual(['zones']);
+      expect(await watch.changes()).toEqual([]);
+      // A staff account's failed attempts are a refusal's record; its name is not.
+      const { id } = await app.platform.db.selectFrom('staff').select('id').limit(1).executeTakeFirstOrThrow();
+      const staff = app.platform.db.updateTable('staff').where('id', '=', id);
+      await staff.set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) })).execute();
+      expect(await watch.changes()).toEqual([]);
+      await staff.set({ display_name: '改名' }).execute();
+      expect(await watch.changes()).toEqual(['staff']);
+      // An audit entry of a refused attempt is the refusal's record; any other entry is not.
+      const record = (outcome: 'denied' | 'success') =>
+        app.platform.db
+          .transaction()
+          .execute((trx) =>
+            appendAudit(
+              trx,
+              app.platform.config.secrets.auditKey,
+              { action: 'auth.password', outcome },
+              { principal: anonymous, at: clock.now() },
+            ),
+          );
+      await record('denied');
+      expect(await watch.changes()).toEqual([]);
+      await record('success');
+      expect(await watch.changes()).toEqual(['audit_head', 'audit_log']);
+      if (ctx.kind === 'postgres') {
+        // A write is seen once it commits, however late: the look between sees nothing, the next one sees it.
+        await app.platform.db.transaction().execute(async (trx) => {
+          await trx
+            .updateTable('zones')
+            .set((eb) => ({ name_zh: eb.ref('name_zh') }))
+            .where('code', '=', 'LN-01')
+            .execute();
+          expect(await watch.changes()).toEqual([]);
+        });
+        expect(await watch.changes()).toEqual(['zones']);
+      }
     });
 
     it(`never answers 5xx, explains every refusal in the language asked for, and changes nothing it refuses (seed ${SEED})`, async () => {

@@ -48,6 +48,7 @@ describeEachDialect('Idempotency-Key', (ctx) => {
       }
       return reply.status(201).send({ done: true });
     });
+    app.post('/test/optional', async (request) => ({ given: request.body === undefined ? 'nothing' : request.body }));
     app.post('/test/secrets', { config: { replay: false } }, async () => ({ secret: `s-${++issued}` }));
     app
       .withTypeProvider<ZodTypeProvider>()
@@ -133,6 +134,22 @@ describeEachDialect('Idempotency-Key', (ctx) => {
     expect(other.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
   });
 
+  it('tells no body from a body of JSON null under one key', async () => {
+    const send = (key: string, payload?: string, type = 'application/json') =>
+      app.inject({
+        method: 'POST',
+        url: '/test/optional',
+        headers: { 'idempotency-key': key, ...(payload === undefined ? {} : { 'content-type': type }) },
+        ...(payload === undefined ? {} : { payload }),
+      });
+    expect((await send('k-optional-1')).json()).toEqual({ given: 'nothing' });
+    expect((await send('k-optional-1', 'null')).json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect((await send('k-optional-1')).headers['idempotent-replayed']).toBe('true');
+    expect((await send('k-optional-2', 'null')).json()).toEqual({ given: null });
+    expect((await send('k-optional-2')).json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect((await send('k-optional-2', 'null')).headers['idempotent-replayed']).toBe('true');
+  });
+
   it('rejects a malformed key (400)', async () => {
     const res = await post('has spaces in it', { item: 'a', qty: 1 });
     expect(res.statusCode).toBe(400);
@@ -193,7 +210,7 @@ describeEachDialect('Idempotency-Key', (ctx) => {
   /** A reservation of `key` for the request `effect(key, 'cover')`, held by process `owner`. */
   async function reserved(key: string, owner: string, state: 'processing' | 'committed' = 'processing') {
     const hash = createHash('sha256')
-      .update(`POST\n/test/effects\n${canonicalJson({ item: 'cover' })}`)
+      .update(`POST\n/test/effects\njson:${canonicalJson({ item: 'cover' })}`)
       .digest('hex');
     await ctx
       .handle()

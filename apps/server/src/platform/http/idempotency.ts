@@ -116,7 +116,13 @@ async function holderOf(
 }
 
 function requestHash(request: FastifyRequest): string {
-  const body = Buffer.isBuffer(request.body) ? request.body.toString('base64') : canonicalJson(request.body ?? null);
+  // No body, a body of JSON null and raw bytes are three different requests.
+  const body =
+    request.body === undefined
+      ? 'none'
+      : Buffer.isBuffer(request.body)
+        ? `bytes:${request.body.toString('base64')}`
+        : `json:${canonicalJson(request.body)}`;
   return createHash('sha256').update(`${request.method}\n${request.url}\n${body}`).digest('hex');
 }
 

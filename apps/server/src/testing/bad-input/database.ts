@@ -1,10 +1,12 @@
 /**
- * Whether a request changed the database. Per table: the row count and the newest row version
- * (`max(xmin)`): any committed insert, update or delete changes one or the other, and neither
- * changes by reading. That costs a scan of every table, so it runs only when the next
- * transaction id moved since the last look (every writing transaction takes one; reads take
- * none). On PostgreSQL the transaction id counts for the whole server, so other databases'
- * writes cost extra scans, never a false alarm.
+ * Whether a request changed the database. Every table of the app gets a trigger that notes
+ * each inserted, updated or deleted row (and a truncate) in a table of the harness's own
+ * (`bad_input.changes`), in the writing transaction: only committed writes show, any committed
+ * write shows — even an update that leaves the values as they were — and no read does. A look
+ * takes what was noted since the last one (`DELETE … RETURNING`, so a transaction that commits
+ * late is seen by the next look, never lost between two). That costs one small read per look,
+ * whatever the size of the tables, and a writer elsewhere on the server (another database)
+ * costs nothing.
  */
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../platform/db/schema.ts';
@@ -28,43 +30,35 @@ export const REFUSAL_RECORDS = {
   } as Record<string, string[]>,
 } as const;
 
-/** Per table: a text that changes whenever the table's content does. */
-type Signature = Map<string, string>;
+/** The harness's schema, apart from the app's tables it watches. */
+const SCHEMA = 'bad_input';
+
+/** One noted write: the table, the operation, and for the audit log the entry's outcome and action. */
+interface Noted {
+  tbl: string;
+  op: string;
+  outcome: string | null;
+  action: string | null;
+}
 
 /** Watches the database between requests. */
 export class DatabaseWatch {
   readonly #db: Kysely<Database>;
-  #query = '';
-  #xid = '';
-  #signature: Signature = new Map();
-  #auditSeq = 0;
-  /** Full signatures taken (for the run's report). */
-  scans = 0;
+  #installed = false;
+  /** Looks taken (for the run's report). */
+  looks = 0;
 
   constructor(db: Kysely<Database>) {
     this.#db = db;
   }
 
-  /** Takes the first signature; call again after the harness itself wrote (a renewed session). */
+  /** Starts from here: what was written before (the world's set-up, a renewed session) is not a change. */
   async reset(): Promise<void> {
-    if (!this.#query) {
-      const tables = await this.#db.introspection.getTables();
-      this.#query = tables
-        .filter((t) => t.schema === 'public' || t.schema === undefined)
-        .map((t) => {
-          const leftOut = REFUSAL_RECORDS.columns[t.name];
-          if (!leftOut) {
-            return `SELECT '${t.name}' AS t, count(*)::text || ':' || coalesce(max(x.xmin::text::bigint), 0)::text AS s FROM "${t.name}" x`;
-          }
-          // Content without the record-keeping columns (a count and a hash of every row).
-          const row = `md5((to_jsonb(x) - ARRAY[${leftOut.map((c) => `'${c}'`).join(', ')}]::text[])::text)`;
-          return `SELECT '${t.name}' AS t, count(*)::text || ':' || coalesce(md5(string_agg(${row}, '' ORDER BY ${row})), '') AS s FROM "${t.name}" x`;
-        })
-        .join(' UNION ALL ');
+    if (!this.#installed) {
+      await this.#install();
+      this.#installed = true;
     }
-    this.#xid = await this.#nextXid();
-    this.#signature = await this.#scan();
-    this.#auditSeq = await this.#lastAuditSeq();
+    await sql`DELETE FROM bad_input.changes`.execute(this.#db);
   }
 
   /**
@@ -72,51 +66,69 @@ export class DatabaseWatch {
    * ({@link REFUSAL_RECORDS}); the look becomes the new baseline.
    */
   async changes(): Promise<string[]> {
-    const xid = await this.#nextXid();
-    if (xid === this.#xid) return [];
-    this.#xid = xid;
-    const now = await this.#scan();
-    let changed: string[] = [];
-    for (const [table, signature] of now) {
-      if (!(REFUSAL_RECORDS.ignored as readonly string[]).includes(table) && this.#signature.get(table) !== signature) {
-        changed.push(table);
-      }
-    }
-    for (const table of this.#signature.keys()) if (!now.has(table)) changed.push(table);
-    this.#signature = now;
-    if (changed.includes('audit_log')) {
-      const since = this.#auditSeq;
-      this.#auditSeq = await this.#lastAuditSeq();
-      const other = await this.#db
-        .selectFrom('audit_log')
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('seq', '>', since)
-        .where('outcome', 'not in', [...REFUSAL_RECORDS.auditedOutcomes])
-        .where('action', 'not in', [...REFUSAL_RECORDS.auditedActions])
-        .executeTakeFirst();
-      if (Number(other?.n ?? 0) === 0) changed = changed.filter((t) => t !== 'audit_log' && t !== 'audit_head');
-    }
-    return changed;
-  }
-
-  async #nextXid(): Promise<string> {
-    const { rows } = await sql<{ x: string }>`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS x`.execute(
+    this.looks += 1;
+    const { rows } = await sql<Noted>`DELETE FROM bad_input.changes RETURNING tbl, op, outcome, action`.execute(
       this.#db,
     );
-    return rows[0]?.x ?? '';
+    if (rows.length === 0) return [];
+    const tables = new Set(rows.map((r) => r.tbl));
+    // Entries of refused attempts (and the chain's head they move) are the refusal's own record;
+    // any other entry, and any change to an entry already written, is not.
+    const audited = rows.filter((r) => r.tbl === 'audit_log');
+    const onlyRefusals = audited.every(
+      (r) =>
+        r.op === 'INSERT' &&
+        ((REFUSAL_RECORDS.auditedOutcomes as readonly string[]).includes(r.outcome ?? '') ||
+          (REFUSAL_RECORDS.auditedActions as readonly string[]).includes(r.action ?? '')),
+    );
+    if (onlyRefusals) {
+      tables.delete('audit_log');
+      if (audited.length > 0) tables.delete('audit_head');
+    }
+    return [...tables].sort();
   }
 
-  async #lastAuditSeq(): Promise<number> {
-    const row = await this.#db
-      .selectFrom('audit_log')
-      .select((eb) => eb.fn.max('seq').as('seq'))
-      .executeTakeFirst();
-    return Number(row?.seq ?? 0);
-  }
-
-  async #scan(): Promise<Signature> {
-    this.scans += 1;
-    const { rows } = await sql.raw<{ t: string; s: string }>(this.#query).execute(this.#db);
-    return new Map(rows.map((r) => [r.t, r.s]));
+  /** The notes table, the trigger function, and a trigger on every table of the app but the ignored ones. */
+  async #install(): Promise<void> {
+    const statements = [
+      `CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`,
+      `CREATE TABLE IF NOT EXISTS ${SCHEMA}.changes (tbl text NOT NULL, op text NOT NULL, outcome text, action text)`,
+      `CREATE OR REPLACE FUNCTION ${SCHEMA}.note_row() RETURNS trigger LANGUAGE plpgsql AS $fn$
+       DECLARE
+         row_after jsonb := CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE to_jsonb(NEW) END;
+       BEGIN
+         -- Arguments name the columns a refusal may change (an update touching only them is no change).
+         IF TG_OP = 'UPDATE' AND TG_NARGS > 0 AND (to_jsonb(OLD) - TG_ARGV) = (row_after - TG_ARGV) THEN
+           RETURN NULL;
+         END IF;
+         INSERT INTO ${SCHEMA}.changes (tbl, op, outcome, action)
+         VALUES (TG_TABLE_NAME, TG_OP, row_after ->> 'outcome', row_after ->> 'action');
+         RETURN NULL;
+       END
+       $fn$`,
+      `CREATE OR REPLACE FUNCTION ${SCHEMA}.note_truncate() RETURNS trigger LANGUAGE plpgsql AS $fn$
+       BEGIN
+         INSERT INTO ${SCHEMA}.changes (tbl, op) VALUES (TG_TABLE_NAME, TG_OP);
+         RETURN NULL;
+       END
+       $fn$`,
+    ];
+    const { rows } = await sql<{ name: string }>`
+      SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+      ORDER BY 1`.execute(this.#db);
+    for (const { name } of rows) {
+      if ((REFUSAL_RECORDS.ignored as readonly string[]).includes(name)) continue;
+      const leftOut = (REFUSAL_RECORDS.columns[name] ?? []).map((c) => `'${c}'`).join(', ');
+      statements.push(
+        `DROP TRIGGER IF EXISTS bad_input_note_row ON "${name}"`,
+        `CREATE TRIGGER bad_input_note_row AFTER INSERT OR UPDATE OR DELETE ON "${name}"
+         FOR EACH ROW EXECUTE FUNCTION ${SCHEMA}.note_row(${leftOut})`,
+        `DROP TRIGGER IF EXISTS bad_input_note_truncate ON "${name}"`,
+        `CREATE TRIGGER bad_input_note_truncate AFTER TRUNCATE ON "${name}"
+         FOR EACH STATEMENT EXECUTE FUNCTION ${SCHEMA}.note_truncate()`,
+      );
+    }
+    for (const statement of statements) await sql.raw(statement).execute(this.#db);
   }
 }
