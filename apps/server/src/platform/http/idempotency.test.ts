@@ -150,6 +150,14 @@ describeEachDialect('Idempotency-Key', (ctx) => {
     expect((await send('k-optional-2', 'null')).headers['idempotent-replayed']).toBe('true');
   });
 
+  it('refuses the same key with fields the route does not read added (422): the body as sent counts', async () => {
+    await post('k-extra', { item: 'cover', qty: 1 });
+    const other = await post('k-extra', { item: 'cover', qty: 1, note: 'another body' } as object);
+    expect(other.statusCode).toBe(422);
+    expect(other.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect((await post('k-extra', { qty: 1, item: 'cover' })).headers['idempotent-replayed']).toBe('true');
+  });
+
   it('rejects a malformed key (400)', async () => {
     const res = await post('has spaces in it', { item: 'a', qty: 1 });
     expect(res.statusCode).toBe(400);

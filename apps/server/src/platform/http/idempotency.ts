@@ -54,6 +54,8 @@ declare module 'fastify' {
     /** Who the caller is for idempotency purposes; the identity layer replaces the default. */
     idempotencyScope(): string;
     idempotencyReservation: Reservation | null;
+    /** The request as sent (method, URL, body before validation), for telling a repeat from another request. */
+    idempotencyHash: string | null;
   }
 }
 
@@ -115,8 +117,13 @@ async function holderOf(
   return rows[0]?.alive === false ? 'unseen' : 'working';
 }
 
+/**
+ * What tells a repeat from another request under the same key: the method, the URL and the body
+ * as sent — taken before validation, which drops fields a route does not read, so that a body
+ * with other fields is another request, not a repeat. No body, a body of JSON null and raw
+ * bytes are three different requests.
+ */
 function requestHash(request: FastifyRequest): string {
-  // No body, a body of JSON null and raw bytes are three different requests.
   const body =
     request.body === undefined
       ? 'none'
@@ -134,7 +141,7 @@ async function beforeHandler(request: FastifyRequest, reply: FastifyReply) {
   if (!key || !KEY.test(key) || Array.isArray(header)) throw new AppError('IDEMPOTENCY_KEY_INVALID');
   const { db, clock } = request.server.platform;
   const scope = request.idempotencyScope();
-  const hash = requestHash(request);
+  const hash = request.idempotencyHash ?? requestHash(request);
   const now = clock.now();
 
   const owner = request.server.platform.instanceId;
@@ -296,6 +303,13 @@ export const idempotencyPlugin = fp(
       // The signed-in account or API key (set by the identity layer); anonymous callers by address.
       const p = (this as { principal?: { kind: string; id?: string } }).principal;
       return p && p.kind !== 'anonymous' && p.id ? `${p.kind}:${p.id}` : `ip:${this.ip}`;
+    });
+    app.decorateRequest('idempotencyHash', null);
+    app.addHook('preValidation', (request, _reply, done) => {
+      if (request.method === 'POST' && request.headers['idempotency-key'] !== undefined) {
+        request.idempotencyHash = requestHash(request);
+      }
+      done();
     });
     app.addHook('preHandler', beforeHandler);
     // The handler (and every hook after this one) runs inside the reservation's commit guard.
