@@ -30,9 +30,6 @@ export const REFUSAL_RECORDS = {
   } as Record<string, string[]>,
 } as const;
 
-/** The harness's schema, apart from the app's tables it watches. */
-const SCHEMA = 'bad_input';
-
 /** One noted write: the table, the operation, and for the audit log the entry's outcome and action. */
 interface Noted {
   tbl: string;
@@ -91,9 +88,9 @@ export class DatabaseWatch {
   /** The notes table, the trigger function, and a trigger on every table of the app but the ignored ones. */
   async #install(): Promise<void> {
     const statements = [
-      `CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`,
-      `CREATE TABLE IF NOT EXISTS ${SCHEMA}.changes (tbl text NOT NULL, op text NOT NULL, outcome text, action text)`,
-      `CREATE OR REPLACE FUNCTION ${SCHEMA}.note_row() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      `CREATE SCHEMA IF NOT EXISTS bad_input`,
+      `CREATE TABLE IF NOT EXISTS bad_input.changes (tbl text NOT NULL, op text NOT NULL, outcome text, action text)`,
+      `CREATE OR REPLACE FUNCTION bad_input.note_row() RETURNS trigger LANGUAGE plpgsql AS $fn$
        DECLARE
          row_after jsonb := CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE to_jsonb(NEW) END;
        BEGIN
@@ -101,14 +98,14 @@ export class DatabaseWatch {
          IF TG_OP = 'UPDATE' AND TG_NARGS > 0 AND (to_jsonb(OLD) - TG_ARGV) = (row_after - TG_ARGV) THEN
            RETURN NULL;
          END IF;
-         INSERT INTO ${SCHEMA}.changes (tbl, op, outcome, action)
+         INSERT INTO bad_input.changes (tbl, op, outcome, action)
          VALUES (TG_TABLE_NAME, TG_OP, row_after ->> 'outcome', row_after ->> 'action');
          RETURN NULL;
        END
        $fn$`,
-      `CREATE OR REPLACE FUNCTION ${SCHEMA}.note_truncate() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      `CREATE OR REPLACE FUNCTION bad_input.note_truncate() RETURNS trigger LANGUAGE plpgsql AS $fn$
        BEGIN
-         INSERT INTO ${SCHEMA}.changes (tbl, op) VALUES (TG_TABLE_NAME, TG_OP);
+         INSERT INTO bad_input.changes (tbl, op) VALUES (TG_TABLE_NAME, TG_OP);
          RETURN NULL;
        END
        $fn$`,
@@ -123,10 +120,10 @@ export class DatabaseWatch {
       statements.push(
         `DROP TRIGGER IF EXISTS bad_input_note_row ON "${name}"`,
         `CREATE TRIGGER bad_input_note_row AFTER INSERT OR UPDATE OR DELETE ON "${name}"
-         FOR EACH ROW EXECUTE FUNCTION ${SCHEMA}.note_row(${leftOut})`,
+         FOR EACH ROW EXECUTE FUNCTION bad_input.note_row(${leftOut})`,
         `DROP TRIGGER IF EXISTS bad_input_note_truncate ON "${name}"`,
         `CREATE TRIGGER bad_input_note_truncate AFTER TRUNCATE ON "${name}"
-         FOR EACH STATEMENT EXECUTE FUNCTION ${SCHEMA}.note_truncate()`,
+         FOR EACH STATEMENT EXECUTE FUNCTION bad_input.note_truncate()`,
       );
     }
     for (const statement of statements) await sql.raw(statement).execute(this.#db);
